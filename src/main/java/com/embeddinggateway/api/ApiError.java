@@ -1,0 +1,111 @@
+package com.embeddinggateway.api;
+
+import java.time.Duration;
+
+import com.embeddinggateway.catalog.InvalidInputException;
+import com.embeddinggateway.catalog.ModelNotFoundException;
+import com.embeddinggateway.tenancy.InvalidApiKeyException;
+import com.embeddinggateway.upstream.UpstreamFailure;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * An error as the caller sees it: status, OpenAI envelope fields and retry hints. This is
+ * the one place where the gateway's failures become HTTP.
+ *
+ * @param status HTTP status
+ * @param type OpenAI error type
+ * @param code OpenAI error code, or null
+ * @param param the request field at fault, or null
+ * @param message what went wrong and, where it helps, what to do
+ * @param retryAfter the {@code retry-after} to send, or null
+ * @param shouldRetry {@code false} sends {@code x-should-retry: false}
+ */
+record ApiError(int status, String type, @Nullable String code, @Nullable String param, String message,
+		@Nullable Duration retryAfter, boolean shouldRetry) {
+
+	static final String INVALID_REQUEST = "invalid_request_error";
+
+	/** {@code retry-after} stays at or under 60 s: openai-node ignores larger values. */
+	static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
+	static ApiError from(Throwable error, Duration defaultRetryAfter) {
+		if (error instanceof InvalidApiKeyException) {
+			return new ApiError(401, INVALID_REQUEST, "invalid_api_key", null, error.getMessage(), null, false);
+		}
+		if (error instanceof ModelNotFoundException) {
+			return new ApiError(404, INVALID_REQUEST, "model_not_found", "model", error.getMessage(), null, false);
+		}
+		if (error instanceof InvalidInputException invalid) {
+			return new ApiError(400, INVALID_REQUEST, null, invalid.param(), error.getMessage(), null, false);
+		}
+		if (error instanceof DataBufferLimitException || error instanceof RequestTooLargeException) {
+			return new ApiError(413, INVALID_REQUEST, "request_too_large", null,
+					"The request body is larger than this gateway accepts (gateway.api.max-request-size). "
+							+ "Split the inputs over several requests.",
+					null, false);
+		}
+		if (error instanceof UpstreamFailure failure) {
+			return fromUpstream(failure, defaultRetryAfter);
+		}
+		if (error instanceof ResponseStatusException status) {
+			int code = status.getStatusCode().value();
+			return new ApiError(code, (code >= 500) ? "server_error" : INVALID_REQUEST, null, null,
+					(status.getReason() != null) ? status.getReason() : "HTTP " + code, null, code < 500);
+		}
+		return new ApiError(500, "server_error", null, null,
+				"The gateway failed to process the request. Retry it; if the problem persists, report the x-request-id.",
+				null, true);
+	}
+
+	private static ApiError fromUpstream(UpstreamFailure failure, Duration defaultRetryAfter) {
+		Duration wait = capped((failure.retryAfter() != null) ? failure.retryAfter() : defaultRetryAfter);
+		if (failure instanceof UpstreamFailure.RateLimited limited) {
+			return new ApiError(429, limited.tokenLimit() ? "tokens" : "requests", "rate_limit_exceeded", null,
+					failure.getMessage(), wait, true);
+		}
+		if (failure instanceof UpstreamFailure.Overloaded || failure instanceof UpstreamFailure.Unreachable) {
+			return new ApiError(503, "service_unavailable", "service_unavailable", null, failure.getMessage(), wait,
+					true);
+		}
+		if (failure instanceof UpstreamFailure.TimedOut) {
+			return new ApiError(504, "timeout", "timeout", null, failure.getMessage(), null, true);
+		}
+		if (failure instanceof UpstreamFailure.InputRejected) {
+			return new ApiError(400, INVALID_REQUEST, null, "input", failure.getMessage(), null, false);
+		}
+		// Wrong credentials, a model the upstream does not serve, or an answer that
+		// cannot be
+		// used: retrying the same call will not help.
+		return new ApiError(502, "upstream_error", "upstream_error", null, failure.getMessage(), null, false);
+	}
+
+	private static Duration capped(Duration wait) {
+		return (wait.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : wait;
+	}
+
+	/** Whole seconds for {@code retry-after}, rounded up, at least 1. */
+	static long retryAfterSeconds(Duration wait) {
+		long seconds = (wait.toMillis() + 999) / 1000;
+		return Math.max(1, seconds);
+	}
+
+	Envelope envelope() {
+		return new Envelope(new Envelope.Body(this.message, this.type, this.param, this.code));
+	}
+
+	/** OpenAI's error envelope: every SDK parses exactly this shape. */
+	record Envelope(@JsonProperty("error") Body error) {
+
+		@JsonInclude(JsonInclude.Include.ALWAYS)
+		record Body(@JsonProperty("message") String message, @JsonProperty("type") String type,
+				@JsonProperty("param") @Nullable String param, @JsonProperty("code") @Nullable String code) {
+		}
+
+	}
+
+}

@@ -1,0 +1,122 @@
+package com.embeddinggateway.api;
+
+import java.util.List;
+import java.util.Map;
+
+import com.embeddinggateway.catalog.InputRules;
+import com.embeddinggateway.catalog.InvalidInputException;
+import com.embeddinggateway.catalog.ModelCatalog;
+import com.embeddinggateway.catalog.ModelNotFoundException;
+import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.fanout.EmbeddingFanout;
+import com.embeddinggateway.tenancy.Tenant;
+import com.embeddinggateway.tenancy.TenantDirectory;
+import com.embeddinggateway.upstream.UpstreamCall;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * {@code POST /v1/embeddings} (also {@code /embeddings}) and {@code GET /v1/models}. A
+ * request goes: tenant from its key, body within the size limit, shape, model allowed for
+ * the tenant, per-model rules, fan-out to the upstream, response.
+ */
+@Configuration(proxyBeanMethods = false)
+class EmbeddingsHandler {
+
+	private final TenantDirectory tenants;
+
+	private final ModelCatalog catalog;
+
+	private final EmbeddingFanout fanout;
+
+	private final JsonMapper json;
+
+	private final int maxRequestBytes;
+
+	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, EmbeddingFanout fanout, JsonMapper json,
+			ApiProperties properties) {
+		this.tenants = tenants;
+		this.catalog = catalog;
+		this.fanout = fanout;
+		this.json = json;
+		this.maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> embeddingsRoutes() {
+		return RouterFunctions.route()
+			.POST("/v1/embeddings", this::embed)
+			.POST("/embeddings", this::embed)
+			.GET("/v1/models", this::models)
+			.build();
+	}
+
+	Mono<ServerResponse> embed(ServerRequest request) {
+		return Mono.defer(() -> {
+			Tenant tenant = this.tenants.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+			if (request.headers().contentLength().orElse(0) > this.maxRequestBytes) {
+				throw new RequestTooLargeException();
+			}
+			String requestId = RequestIdFilter.requestId(request.exchange());
+			return readBody(request).map((body) -> EmbeddingsRequest.parse(body, this.json))
+				.flatMap((embeddings) -> embed(tenant, embeddings, requestId));
+		});
+	}
+
+	private Mono<ServerResponse> embed(Tenant tenant, EmbeddingsRequest request, String requestId) {
+		ModelSpec model = this.catalog.find(request.model())
+			.filter(tenant::mayUse)
+			.orElseThrow(() -> new ModelNotFoundException(request.model()));
+		InputRules.check(model, request.inputs(), request.dimensions());
+		UpstreamCall call = new UpstreamCall(model.upstream(), model.name(), request.inputs(), request.dimensions(),
+				tenant.upstreamApiKey(), requestId);
+		return this.fanout.embed(model, call)
+			.map((embeddings) -> EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64()))
+			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body));
+	}
+
+	private Mono<byte[]> readBody(ServerRequest request) {
+		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxRequestBytes)
+			.map((buffer) -> {
+				try {
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					return bytes;
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			})
+			.switchIfEmpty(Mono.error(() -> new InvalidInputException(null,
+					"The request has no body. Send a JSON object with 'model' and 'input'.")));
+	}
+
+	/** OpenAI's model list, limited to what the caller's tenant may use. */
+	Mono<ServerResponse> models(ServerRequest request) {
+		return Mono.defer(() -> {
+			Tenant tenant = this.tenants.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+			List<Map<String, Object>> data = this.catalog.all()
+				.stream()
+				.filter(tenant::mayUse)
+				.map((model) -> Map.<String, Object>of("id", model.name(), "object", "model", "created", 0, "owned_by",
+						model.upstream()))
+				.toList();
+			return ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("object", "list", "data", data));
+		});
+	}
+
+}

@@ -1,0 +1,64 @@
+package com.embeddinggateway.api;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+/**
+ * Writes every failure, from any layer, as OpenAI's error envelope. Ordered before Spring
+ * Boot's own error handler so callers never see its HTML or JSON format.
+ */
+@Component
+@Order(-2)
+class ErrorEnvelopeHandler implements WebExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(ErrorEnvelopeHandler.class);
+
+	private final JsonMapper json;
+
+	private final ApiProperties properties;
+
+	ErrorEnvelopeHandler(JsonMapper json, ApiProperties properties) {
+		this.json = json;
+		this.properties = properties;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.error(error);
+		}
+		ApiError apiError = ApiError.from(error, this.properties.defaultRetryAfter());
+		String requestId = RequestIdFilter.requestId(exchange);
+		if (apiError.status() >= 500 && apiError.status() != 502 && apiError.status() != 503
+				&& apiError.status() != 504) {
+			logger.error("request " + requestId + " failed", error);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("request " + requestId + " -> " + apiError.status() + ": " + apiError.message());
+		}
+		response.setStatusCode(HttpStatus.valueOf(apiError.status()));
+		HttpHeaders headers = response.getHeaders();
+		headers.setContentType(MediaType.APPLICATION_JSON);
+		if (apiError.retryAfter() != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(ApiError.retryAfterSeconds(apiError.retryAfter())));
+		}
+		if (!apiError.shouldRetry()) {
+			headers.set("x-should-retry", "false");
+		}
+		byte[] body = this.json.writeValueAsBytes(apiError.envelope());
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+	}
+
+}

@@ -1,0 +1,64 @@
+package com.embeddinggateway.catalog;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.embeddinggateway.upstream.UpstreamProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Every model the gateway serves, found by name or alias. Built once at start-up; a model
+ * pointing at an unknown upstream or an alias claimed twice stops start-up.
+ */
+@Component
+public class ModelCatalog {
+
+	private final Map<String, ModelSpec> models = new LinkedHashMap<>();
+
+	private final Map<String, ModelSpec> byName = new HashMap<>();
+
+	public ModelCatalog(CatalogProperties properties, UpstreamProperties upstreams) {
+		for (ModelSpec builtIn : BuiltInModels.all()) {
+			this.models.put(builtIn.name(), builtIn);
+		}
+		for (CatalogProperties.Model entry : properties.models()) {
+			this.models.put(entry.name(), entry.over(this.models.get(entry.name())));
+		}
+		Set<String> upstreamIds = upstreams.upstreams()
+			.stream()
+			.map(UpstreamProperties.Upstream::id)
+			.collect(Collectors.toSet());
+		for (ModelSpec model : this.models.values()) {
+			if (!upstreamIds.contains(model.upstream())) {
+				throw new IllegalStateException("gateway.models: model '" + model.name() + "' uses upstream '"
+						+ model.upstream() + "', which is not in gateway.upstreams " + upstreamIds);
+			}
+			this.byName.put(model.name(), model);
+		}
+		for (ModelSpec model : this.models.values()) {
+			for (String alias : model.aliases()) {
+				ModelSpec previous = this.byName.putIfAbsent(alias, model);
+				if (previous != null && previous != model) {
+					throw new IllegalStateException("gateway.models: alias '" + alias + "' of model '" + model.name()
+							+ "' is already the name or an alias of '" + previous.name() + "'");
+				}
+			}
+		}
+	}
+
+	/** The model with this name or alias. */
+	public Optional<ModelSpec> find(String nameOrAlias) {
+		return Optional.ofNullable(this.byName.get(nameOrAlias));
+	}
+
+	public Collection<ModelSpec> all() {
+		return this.models.values();
+	}
+
+}

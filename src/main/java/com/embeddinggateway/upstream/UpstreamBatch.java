@@ -1,0 +1,75 @@
+package com.embeddinggateway.upstream;
+
+import java.io.ByteArrayOutputStream;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The vectors of one upstream call, in the order of the inputs that were sent. Each
+ * vector stays as the bytes of its JSON array inside the upstream's body: a float answer
+ * is copied to the caller as it is, and only a base64 answer parses the numbers.
+ */
+public final class UpstreamBatch {
+
+	private static final JsonFactory JSON = new JsonFactory();
+
+	private final byte[] body;
+
+	private final int[] starts;
+
+	private final int[] ends;
+
+	private final int dimensions;
+
+	private final long promptTokens;
+
+	UpstreamBatch(byte[] body, int[] starts, int[] ends, int dimensions, long promptTokens) {
+		this.body = body;
+		this.starts = starts;
+		this.ends = ends;
+		this.dimensions = dimensions;
+		this.promptTokens = promptTokens;
+	}
+
+	public int size() {
+		return this.starts.length;
+	}
+
+	/** Number of components of every vector in this batch. */
+	public int dimensions() {
+		return this.dimensions;
+	}
+
+	public long promptTokens() {
+		return this.promptTokens;
+	}
+
+	/** Byte length of vector {@code i} as a JSON array. */
+	public int jsonLength(int i) {
+		return this.ends[i] - this.starts[i];
+	}
+
+	/** Appends vector {@code i} as the JSON array the upstream sent. */
+	public void writeJson(int i, ByteArrayOutputStream out) {
+		out.write(this.body, this.starts[i], this.ends[i] - this.starts[i]);
+	}
+
+	/**
+	 * Vector {@code i} as float32 values, each the nearest float to the decimal the
+	 * upstream sent.
+	 */
+	public float[] floats(int i) {
+		float[] values = new float[this.dimensions];
+		try (JsonParser parser = JSON.createParser(this.body, this.starts[i], this.ends[i] - this.starts[i])) {
+			parser.nextToken();
+			int n = 0;
+			while (parser.nextToken() != JsonToken.END_ARRAY) {
+				values[n++] = parser.getFloatValue();
+			}
+		}
+		return values;
+	}
+
+}

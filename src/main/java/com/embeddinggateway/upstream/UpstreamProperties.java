@@ -1,0 +1,67 @@
+package com.embeddinggateway.upstream;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where embeddings come from and how the gateway's HTTP client talks to them.
+ *
+ * @param upstreams the embedding providers the catalog's models point at
+ * @param httpClient connection pool, timeouts and buffer size shared by all upstream
+ * calls
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> upstreams,
+		@DefaultValue @Valid HttpClient httpClient) {
+
+	/**
+	 * One embedding provider speaking the OpenAI/SiliconFlow embeddings API.
+	 *
+	 * @param id name the catalog's models refer to
+	 * @param baseUrl base URL up to and including the version, e.g.
+	 * {@code https://api.siliconflow.cn/v1}; the gateway POSTs to
+	 * {@code baseUrl + "/embeddings"}
+	 * @param apiKey key sent as {@code Authorization: Bearer}; empty sends none
+	 */
+	public record Upstream(@NotBlank String id, URI baseUrl, @Nullable String apiKey) {
+
+		@Override
+		public String toString() {
+			return "Upstream[id=" + this.id + ", baseUrl=" + this.baseUrl + ", apiKey=" + ApiKey.of(this.apiKey) + "]";
+		}
+
+	}
+
+	/**
+	 * The WebClient behind every upstream call.
+	 *
+	 * @param maxConnections connections kept per upstream host (Reactor Netty's default
+	 * of 2 x cores caps a fan-out gateway's throughput)
+	 * @param pendingAcquireTimeout how long a call may wait for a free connection
+	 * @param connectTimeout time allowed to open a TCP/TLS connection
+	 * @param responseTimeout time allowed between sending a call and its complete answer
+	 * @param maxIdleTime idle connections older than this are closed, before a load
+	 * balancer closes them under us
+	 * @param maxResponseSize largest upstream answer buffered (32 x 4096 floats is about
+	 * 1.3 MB of JSON; the 256 KiB codec default is far too small)
+	 */
+	public record HttpClient(@DefaultValue("500") @Min(1) int maxConnections,
+			@DefaultValue("10s") Duration pendingAcquireTimeout, @DefaultValue("5s") Duration connectTimeout,
+			@DefaultValue("60s") Duration responseTimeout, @DefaultValue("30s") Duration maxIdleTime,
+			@DefaultValue("64MB") DataSize maxResponseSize) {
+	}
+
+}

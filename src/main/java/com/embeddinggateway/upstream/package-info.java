@@ -1,0 +1,10 @@
+/**
+ * Talks to embedding providers over HTTP (SiliconFlow and any OpenAI-compatible server):
+ * the WebClient and its connection pool, the wire format of one upstream call, the
+ * tolerant parsing of its answers, and the classification of every failure where it
+ * enters ({@link com.embeddinggateway.upstream.UpstreamFailure}).
+ */
+@NullMarked
+package com.embeddinggateway.upstream;
+
+import org.jspecify.annotations.NullMarked;
