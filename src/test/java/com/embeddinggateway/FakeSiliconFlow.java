@@ -59,9 +59,9 @@ public final class FakeSiliconFlow {
 		registry.add("gateway.upstreams[0].base-url", () -> this.server.baseUrl() + "/v1");
 		registry.add("gateway.upstreams[0].api-key", () -> UPSTREAM_KEY);
 		registry.add("gateway.tenants[0].id", () -> "search-team");
-		registry.add("gateway.tenants[0].api-key-sha256[0]", () -> sha256(SEARCH_KEY));
+		registry.add("gateway.tenants[0].api-key-sha256[0]", () -> Fixtures.sha256(SEARCH_KEY));
 		registry.add("gateway.tenants[1].id", () -> "chat-team");
-		registry.add("gateway.tenants[1].api-key-sha256[0]", () -> sha256(CHAT_KEY));
+		registry.add("gateway.tenants[1].api-key-sha256[0]", () -> Fixtures.sha256(CHAT_KEY));
 		registry.add("gateway.tenants[1].models[0]", () -> "bge-m3");
 		registry.add("gateway.tenants[1].upstream-api-key", () -> CHAT_UPSTREAM_KEY);
 	}
@@ -129,17 +129,6 @@ public final class FakeSiliconFlow {
 	/** Vector length the fake uses when the call names no {@code dimensions}. */
 	public static int nativeDimensions(String model) {
 		return "Qwen/Qwen3-Embedding-8B".equals(model) ? 4096 : 16;
-	}
-
-	public static String sha256(String key) {
-		try {
-			byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-				.digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-			return java.util.HexFormat.of().formatHex(digest);
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** Computes each answer from the call's own inputs. */

@@ -94,6 +94,11 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		return Math.max(1, seconds);
 	}
 
+	ApiError withMessage(String replacement) {
+		return new ApiError(this.status, this.type, this.code, this.param, replacement, this.retryAfter,
+				this.shouldRetry);
+	}
+
 	Envelope envelope() {
 		return new Envelope(new Envelope.Body(this.message, this.type, this.param, this.code));
 	}

@@ -1,5 +1,6 @@
 package com.embeddinggateway.api;
 
+import com.embeddinggateway.catalog.ModelNotFoundException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -40,6 +41,10 @@ class ErrorEnvelopeHandler implements WebExceptionHandler {
 			return Mono.error(error);
 		}
 		ApiError apiError = ApiError.from(error, this.properties.defaultRetryAfter());
+		if (apiError.status() == 404 && !(error instanceof ModelNotFoundException)) {
+			apiError = apiError.withMessage("Unknown request URL: " + exchange.getRequest().getMethod() + " "
+					+ exchange.getRequest().getPath().value() + ". This gateway serves POST /v1/embeddings.");
+		}
 		String requestId = RequestIdFilter.requestId(exchange);
 		if (apiError.status() >= 500 && apiError.status() != 502 && apiError.status() != 503
 				&& apiError.status() != 504) {

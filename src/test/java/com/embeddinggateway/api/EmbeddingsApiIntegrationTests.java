@@ -1,5 +1,8 @@
 package com.embeddinggateway.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -7,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 
 import com.embeddinggateway.FakeSiliconFlow;
+import com.github.tomakehurst.wiremock.http.Fault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,10 @@ class EmbeddingsApiIntegrationTests {
 		upstream.register(registry);
 		registry.add("gateway.api.max-request-size", () -> "64KB");
 		registry.add("gateway.http-client.response-timeout", () -> "2s");
+		registry.add("gateway.upstreams[1].id", () -> "nowhere");
+		registry.add("gateway.upstreams[1].base-url", () -> "http://127.0.0.1:" + closedPort() + "/v1");
+		registry.add("gateway.models[0].name", () -> "nowhere/model");
+		registry.add("gateway.models[0].upstream", () -> "nowhere");
 	}
 
 	@AfterAll
@@ -330,6 +338,19 @@ class EmbeddingsApiIntegrationTests {
 	}
 
 	@Test
+	void mapsRefusedAndResetConnectionsTo503() {
+		assertError(call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"nowhere/model\",\"input\":\"x\"}"), 503,
+				"service_unavailable", "service_unavailable", null);
+
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		Reply reset = call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"bge-m3\",\"input\":\"x\"}");
+		assertError(reset, 503, "service_unavailable", "service_unavailable", null);
+		assertThat(reset.headers.getFirst("retry-after")).isEqualTo("1");
+	}
+
+	@Test
 	void mapsUpstreamInputRejectionTo400() {
 		stubUpstream(400, "{\"code\":20015,\"message\":\"input must have less than 8192 tokens\",\"data\":null}");
 		Reply reply = call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"bge-m3\",\"input\":\"x\"}");
@@ -342,8 +363,9 @@ class EmbeddingsApiIntegrationTests {
 	void unknownRoutesAnswerInTheEnvelope() {
 		Reply reply = call("/v1/chat/completions", FakeSiliconFlow.SEARCH_KEY, "{}");
 
-		assertThat(reply.status).isEqualTo(404);
-		assertThat(reply.body.get("error").get("type").stringValue()).isEqualTo("invalid_request_error");
+		assertError(reply, 404, "invalid_request_error", null, null);
+		assertThat(reply.body.get("error").get("message").stringValue())
+			.isEqualTo("Unknown request URL: POST /v1/chat/completions. This gateway serves POST /v1/embeddings.");
 	}
 
 	@Test
@@ -379,6 +401,15 @@ class EmbeddingsApiIntegrationTests {
 		assertThat(error.has("param")).isTrue();
 		assertThat(error.get("code").isNull() ? null : error.get("code").stringValue()).isEqualTo(code);
 		assertThat(error.get("param").isNull() ? null : error.get("param").stringValue()).isEqualTo(param);
+	}
+
+	static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	static float[] floats(JsonNode array) {

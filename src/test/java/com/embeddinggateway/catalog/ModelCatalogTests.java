@@ -1,0 +1,63 @@
+package com.embeddinggateway.catalog;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static com.embeddinggateway.Fixtures.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class ModelCatalogTests {
+
+	@Test
+	void servesTheEightSiliconFlowModelsByNameAndAlias() {
+		ModelCatalog catalog = catalog();
+
+		assertThat(catalog.all()).hasSize(8);
+		assertThat(catalog.find("bge-m3")).get().extracting(ModelSpec::name).isEqualTo("BAAI/bge-m3");
+		assertThat(catalog.find("Qwen/Qwen3-Embedding-8B")).get()
+			.satisfies((qwen) -> assertThat(qwen.allowedDimensions()).hasSize(10).endsWith(4096));
+		assertThat(catalog.find("Qwen/Qwen3-Embedding-0.6B")).get()
+			.satisfies((qwen) -> assertThat(qwen.allowedDimensions()).endsWith(1024).doesNotContain(1536));
+		assertThat(catalog.find("text-embedding-3-small")).isEmpty();
+	}
+
+	@Test
+	void anEntryForABuiltInModelOverridesOnlyWhatItSets() {
+		ModelCatalog catalog = catalog(
+				new CatalogProperties.Model("BAAI/bge-m3", null, 64, null, null, null, List.of("m3")));
+
+		ModelSpec m3 = catalog.find("m3").orElseThrow();
+		assertThat(m3.maxBatchSize()).isEqualTo(64);
+		assertThat(m3.maxInputTokens()).isEqualTo(8192);
+		assertThat(m3.dimensions()).isEqualTo(1024);
+		assertThat(catalog.find("bge-m3")).isEmpty();
+	}
+
+	@Test
+	void anEntryWithANewNameAddsAModelWithDefaults() {
+		ModelCatalog catalog = catalog(new CatalogProperties.Model("my/model", null, null, null, null, null, null));
+
+		assertThat(catalog.find("my/model")).get()
+			.isEqualTo(new ModelSpec("my/model", "siliconflow", 32, 0, 0, List.of(), List.of()));
+	}
+
+	@Test
+	void aModelOnAnUnknownUpstreamStopsStartUp() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> catalog(new CatalogProperties.Model("my/model", "tei", null, null, null, null, null)))
+			.withMessageContaining("'my/model'")
+			.withMessageContaining("'tei'");
+	}
+
+	@Test
+	void anAliasUsedTwiceStopsStartUp() {
+		assertThatIllegalStateException().isThrownBy(
+				() -> catalog(new CatalogProperties.Model("my/model", null, null, null, null, null, List.of("bge-m3"))))
+			.withMessageContaining("alias 'bge-m3'")
+			.withMessageContaining("'my/model'");
+	}
+
+}

@@ -1,0 +1,77 @@
+package com.embeddinggateway.upstream;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class UpstreamResponseParserTests {
+
+	@Test
+	void putsVectorsInTheOrderOfTheirIndexAndKeepsTheirBytes() {
+		UpstreamBatch batch = parse("{\"object\":\"list\",\"data\":["
+				+ "{\"object\":\"embedding\",\"index\":1,\"embedding\":[ 3.5e-3 , -0.0,1E2 ]},"
+				+ "{\"embedding\":[1,2,3],\"index\":0,\"extra\":{\"nested\":[1,{}]}}],"
+				+ "\"model\":\"m\",\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}", 2);
+
+		assertThat(batch.size()).isEqualTo(2);
+		assertThat(batch.dimensions()).isEqualTo(3);
+		assertThat(batch.promptTokens()).isEqualTo(7);
+		assertThat(json(batch, 0)).isEqualTo("[1,2,3]");
+		assertThat(json(batch, 1)).isEqualTo("[ 3.5e-3 , -0.0,1E2 ]");
+		assertThat(batch.floats(1)).containsExactly(0.0035f, -0.0f, 100f);
+		assertThat(Float.floatToRawIntBits(batch.floats(1)[1])).isEqualTo(Float.floatToRawIntBits(-0.0f));
+	}
+
+	@Test
+	void parsesEachDecimalToTheNearestFloat() {
+		UpstreamBatch batch = parse("{\"data\":[{\"embedding\":[0.1,0.30000001192092896,-1.17549435E-38,"
+				+ "3.4028235e38,0.123456789012345678901234567890]}]}", 1);
+
+		assertThat(batch.floats(0)).containsExactly(0.1f, 0.3f, -1.17549435E-38f, Float.MAX_VALUE,
+				Float.parseFloat("0.123456789012345678901234567890"));
+		assertThat(batch.promptTokens()).isZero();
+	}
+
+	@Test
+	void readsALongVector() {
+		StringBuilder body = new StringBuilder("{\"data\":[{\"index\":0,\"embedding\":[");
+		for (int i = 0; i < 4096; i++) {
+			body.append((i > 0) ? "," : "").append(i / 4096f);
+		}
+		UpstreamBatch batch = parse(body.append("]}]}").toString(), 1);
+
+		assertThat(batch.dimensions()).isEqualTo(4096);
+		assertThat(batch.floats(0)[4095]).isEqualTo(4095 / 4096f);
+	}
+
+	@Test
+	void refusesAnythingIncompleteOrMalformed() {
+		String[] bad = { "", "[]", "\"Invalid token\"", "{\"data\":[]}", "{\"object\":\"list\"}",
+				"{\"data\":[{\"embedding\":[1]}]", "{\"data\":[{\"embedding\":[1,\"2\"]},{\"embedding\":[1,2]}]}",
+				"{\"data\":[{\"embedding\":[1,2]},{\"embedding\":[1]}]}",
+				"{\"data\":[{\"embedding\":[1],\"index\":0},{\"embedding\":[2],\"index\":0}]}",
+				"{\"data\":[{\"embedding\":[1],\"index\":5},{\"embedding\":[2],\"index\":0}]}",
+				"{\"data\":[{\"embedding\":\"AACAPw==\"},{\"embedding\":[2]}]}",
+				"{\"data\":[{\"embedding\":[]},{\"embedding\":[]}]}", "{\"data\":[{\"index\":0},{\"index\":1}]}",
+				"{\"data\":[{\"embedding\":[1]},{\"embedding\":[2]},{\"embedding\":[3]}]}",
+				"{\"data\":[{\"embedding\":[1]},null]}" };
+		for (String body : bad) {
+			assertThatExceptionOfType(UpstreamFailure.BadResponse.class).as(body).isThrownBy(() -> parse(body, 2));
+		}
+	}
+
+	private static UpstreamBatch parse(String body, int expected) {
+		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, "m");
+	}
+
+	private static String json(UpstreamBatch batch, int i) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		batch.writeJson(i, out);
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+}
