@@ -23,7 +23,7 @@ public final class Fixtures {
 	/** One {@code siliconflow} upstream with default client settings. */
 	public static UpstreamProperties upstreams() {
 		return new UpstreamProperties(
-				List.of(new UpstreamProperties.Upstream("siliconflow", URI.create("http://localhost/v1"), "")),
+				List.of(new UpstreamProperties.Upstream("siliconflow", URI.create("http://localhost/v1"), "", true)),
 				new UpstreamProperties.HttpClient(10, Duration.ofSeconds(1), Duration.ofSeconds(1),
 						Duration.ofSeconds(1), Duration.ofSeconds(1), DataSize.ofMegabytes(1)));
 	}

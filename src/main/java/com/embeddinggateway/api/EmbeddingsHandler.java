@@ -80,7 +80,8 @@ class EmbeddingsHandler {
 			.filter(tenant::mayUse)
 			.orElseThrow(() -> new ModelNotFoundException(request.model()));
 		InputRules.check(model, request.inputs(), request.dimensions());
-		UpstreamCall call = new UpstreamCall(model.upstream(), model.name(), request.inputs(), request.dimensions(),
+		UpstreamCall call = new UpstreamCall(model.primary().upstream(), model.primary().model(), request.inputs(),
+				request.dimensions(),
 				tenant.upstreamApiKey(), requestId);
 		return this.fanout.embed(model, call)
 			.map((embeddings) -> EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64()))
@@ -111,7 +112,7 @@ class EmbeddingsHandler {
 				.stream()
 				.filter(tenant::mayUse)
 				.map((model) -> Map.<String, Object>of("id", model.name(), "object", "model", "created", 0, "owned_by",
-						model.upstream()))
+						model.primary().upstream()))
 				.toList();
 			return ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)

@@ -31,7 +31,8 @@ final class BuiltInModels {
 
 	private static ModelSpec model(String name, int maxTokens, int dimensions, List<Integer> allowed,
 			String... aliases) {
-		return new ModelSpec(name, UPSTREAM, 32, maxTokens, dimensions, allowed, List.of(aliases));
+		return new ModelSpec(name, List.of(new Deployment(UPSTREAM, name)), 32, maxTokens, dimensions, allowed,
+				List.of(aliases));
 	}
 
 }

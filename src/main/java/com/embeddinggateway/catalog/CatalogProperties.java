@@ -26,7 +26,10 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 	 * One catalog entry; unset fields keep the built-in value or the default.
 	 *
 	 * @param name model name, also used at the upstream
-	 * @param upstream id from {@code gateway.upstreams} (default: {@code siliconflow})
+	 * @param upstream id from {@code gateway.upstreams} (default: {@code siliconflow});
+	 * the model is served there under its own name
+	 * @param deployments instead of {@code upstream}: several places serving the same
+	 * model, tried in order when one is rate-limited or down
 	 * @param maxBatchSize most inputs per upstream call (default 32)
 	 * @param maxInputTokens per-input token limit (default: unknown, not checked)
 	 * @param dimensions native vector length (default: unknown)
@@ -34,13 +37,13 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 	 * parameter is refused)
 	 * @param aliases other names callers may use
 	 */
-	public record Model(@NotBlank String name, @Nullable String upstream, @Nullable @Min(1) Integer maxBatchSize,
+	public record Model(@NotBlank String name, @Nullable String upstream,
+			@Nullable @Valid List<DeploymentEntry> deployments, @Nullable @Min(1) Integer maxBatchSize,
 			@Nullable @Min(1) Integer maxInputTokens, @Nullable @Min(1) Integer dimensions,
 			@Nullable List<Integer> allowedDimensions, @Nullable List<String> aliases) {
 
 		ModelSpec over(@Nullable ModelSpec base) {
-			return new ModelSpec(this.name,
-					pick(this.upstream, (base != null) ? base.upstream() : BuiltInModels.UPSTREAM),
+			return new ModelSpec(this.name, deployments(base),
 					pick(this.maxBatchSize, (base != null) ? base.maxBatchSize() : 32),
 					pick(this.maxInputTokens, (base != null) ? base.maxInputTokens() : 0),
 					pick(this.dimensions, (base != null) ? base.dimensions() : 0),
@@ -48,10 +51,32 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 					pick(this.aliases, (base != null) ? base.aliases() : List.of()));
 		}
 
+		private List<Deployment> deployments(@Nullable ModelSpec base) {
+			if (this.deployments != null && !this.deployments.isEmpty()) {
+				return this.deployments.stream()
+					.map((entry) -> new Deployment(entry.upstream(),
+							(entry.model() != null) ? entry.model() : this.name))
+					.toList();
+			}
+			if (this.upstream != null) {
+				return List.of(new Deployment(this.upstream, this.name));
+			}
+			return (base != null) ? base.deployments() : List.of(new Deployment(BuiltInModels.UPSTREAM, this.name));
+		}
+
 		private static <T> T pick(@Nullable T value, T fallback) {
 			return (value != null) ? value : fallback;
 		}
 
+	}
+
+	/**
+	 * One place serving a model.
+	 *
+	 * @param upstream id from {@code gateway.upstreams}
+	 * @param model the model's name at that upstream (default: the catalog name)
+	 */
+	public record DeploymentEntry(@NotBlank String upstream, @Nullable String model) {
 	}
 
 }

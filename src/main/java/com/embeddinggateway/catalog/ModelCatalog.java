@@ -35,9 +35,11 @@ public class ModelCatalog {
 			.map(UpstreamProperties.Upstream::id)
 			.collect(Collectors.toSet());
 		for (ModelSpec model : this.models.values()) {
-			if (!upstreamIds.contains(model.upstream())) {
-				throw new IllegalStateException("gateway.models: model '" + model.name() + "' uses upstream '"
-						+ model.upstream() + "', which is not in gateway.upstreams " + upstreamIds);
+			for (Deployment deployment : model.deployments()) {
+				if (!upstreamIds.contains(deployment.upstream())) {
+					throw new IllegalStateException("gateway.models: model '" + model.name() + "' uses upstream '"
+							+ deployment.upstream() + "', which is not in gateway.upstreams " + upstreamIds);
+				}
 			}
 			this.byName.put(model.name(), model);
 		}

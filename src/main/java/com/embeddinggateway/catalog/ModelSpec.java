@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * What the gateway knows about one model.
  *
- * @param name the catalog name, also the model's name at its upstream
- * @param upstream id of the upstream that serves it
+ * @param name the catalog name callers use
+ * @param deployments where it is served, in order of preference (at least one)
  * @param maxBatchSize most inputs sent in one upstream call
  * @param maxInputTokens the model's per-input token limit, 0 when unknown
  * @param dimensions native vector length, 0 when unknown
@@ -14,12 +14,21 @@ import java.util.List;
  * parameter is not supported and never forwarded
  * @param aliases other names callers may use
  */
-public record ModelSpec(String name, String upstream, int maxBatchSize, int maxInputTokens, int dimensions,
+public record ModelSpec(String name, List<Deployment> deployments, int maxBatchSize, int maxInputTokens, int dimensions,
 		List<Integer> allowedDimensions, List<String> aliases) {
 
 	public ModelSpec {
+		if (deployments.isEmpty()) {
+			throw new IllegalArgumentException("Model " + name + " needs at least one deployment");
+		}
+		deployments = List.copyOf(deployments);
 		allowedDimensions = List.copyOf(allowedDimensions);
 		aliases = List.copyOf(aliases);
+	}
+
+	/** The preferred deployment. */
+	public Deployment primary() {
+		return this.deployments.get(0);
 	}
 
 	public boolean supportsDimensions() {

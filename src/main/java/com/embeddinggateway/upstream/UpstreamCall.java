@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
 public record UpstreamCall(String upstream, String model, List<String> inputs, @Nullable Integer dimensions,
 		ApiKey apiKey, String requestId) {
 
+	/** The same call to another deployment of the model. */
+	public UpstreamCall at(String otherUpstream, String otherModel) {
+		return new UpstreamCall(otherUpstream, otherModel, this.inputs, this.dimensions, this.apiKey, this.requestId);
+	}
+
 	/** The same call for a slice of the inputs. */
 	public UpstreamCall withInputs(List<String> slice) {
 		return new UpstreamCall(this.upstream, this.model, slice, this.dimensions, this.apiKey, this.requestId);

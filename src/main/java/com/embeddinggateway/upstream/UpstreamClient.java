@@ -27,7 +27,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * little-endian float32 is undocumented, so the gateway encodes base64 itself.
  */
 @Component
-public class UpstreamClient implements DisposableBean {
+public class UpstreamClient implements EmbeddingUpstream, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(UpstreamClient.class);
 
@@ -61,7 +61,8 @@ public class UpstreamClient implements DisposableBean {
 			.build();
 		for (UpstreamProperties.Upstream upstream : properties.upstreams()) {
 			String url = upstream.baseUrl().toString().replaceAll("/+$", "") + "/embeddings";
-			if (this.targets.put(upstream.id(), new Target(webClient, url, ApiKey.of(upstream.apiKey()))) != null) {
+			if (this.targets.put(upstream.id(),
+					new Target(webClient, url, ApiKey.of(upstream.apiKey()), upstream.tenantKeys())) != null) {
 				throw new IllegalStateException("gateway.upstreams: id '" + upstream.id() + "' is used twice");
 			}
 		}
@@ -69,22 +70,13 @@ public class UpstreamClient implements DisposableBean {
 		this.errors = new UpstreamErrors(json);
 	}
 
-	public boolean hasUpstream(String id) {
-		return this.targets.containsKey(id);
-	}
-
-	/** Whether calls to this upstream carry credentials when the tenant brings none. */
-	public boolean hasDefaultKey(String id) {
-		Target target = this.targets.get(id);
-		return target != null && target.apiKey().isPresent();
-	}
-
+	@Override
 	public Mono<UpstreamBatch> embed(UpstreamCall call) {
 		Target target = this.targets.get(call.upstream());
 		if (target == null) {
 			return Mono.error(new IllegalStateException("Unknown upstream " + call.upstream()));
 		}
-		ApiKey key = call.apiKey().isPresent() ? call.apiKey() : target.apiKey();
+		ApiKey key = (call.apiKey().isPresent() && target.tenantKeys()) ? call.apiKey() : target.apiKey();
 		byte[] body = this.json
 			.writeValueAsBytes(new EmbeddingsCall(call.model(), call.inputs(), "float", call.dimensions()));
 		return target.webClient()
@@ -129,7 +121,7 @@ public class UpstreamClient implements DisposableBean {
 		this.connections.dispose();
 	}
 
-	private record Target(WebClient webClient, String url, ApiKey apiKey) {
+	private record Target(WebClient webClient, String url, ApiKey apiKey, boolean tenantKeys) {
 	}
 
 	/** SiliconFlow's request body; {@code dimensions} is omitted unless set. */

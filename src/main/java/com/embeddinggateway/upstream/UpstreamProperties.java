@@ -35,8 +35,12 @@ public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> u
 	 * {@code https://api.siliconflow.cn/v1}; the gateway POSTs to
 	 * {@code baseUrl + "/embeddings"}
 	 * @param apiKey key sent as {@code Authorization: Bearer}; empty sends none
+	 * @param tenantKeys whether a tenant's own {@code upstream-api-key} replaces
+	 * {@code api-key} here; turn off for upstreams that are not the tenants' provider (a
+	 * self-hosted server must not receive their SiliconFlow keys)
 	 */
-	public record Upstream(@NotBlank String id, URI baseUrl, @Nullable String apiKey) {
+	public record Upstream(@NotBlank String id, URI baseUrl, @Nullable String apiKey,
+			@DefaultValue("true") boolean tenantKeys) {
 
 		@Override
 		public String toString() {

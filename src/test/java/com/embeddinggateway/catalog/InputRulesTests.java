@@ -9,11 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 
 class InputRulesTests {
 
-	static final ModelSpec BGE_LARGE = new ModelSpec("BAAI/bge-large-en-v1.5", "siliconflow", 32, 512, 1024, List.of(),
-			List.of());
+	static final ModelSpec BGE_LARGE = new ModelSpec("BAAI/bge-large-en-v1.5",
+			List.of(new Deployment("siliconflow", "BAAI/bge-large-en-v1.5")), 32, 512, 1024, List.of(), List.of());
 
-	static final ModelSpec QWEN_4B = new ModelSpec("Qwen/Qwen3-Embedding-4B", "siliconflow", 32, 32768, 2560,
-			List.of(64, 128, 2560), List.of());
+	static final ModelSpec QWEN_4B = new ModelSpec("Qwen/Qwen3-Embedding-4B",
+			List.of(new Deployment("siliconflow", "Qwen/Qwen3-Embedding-4B")), 32, 32768, 2560, List.of(64, 128, 2560),
+			List.of());
 
 	@Test
 	void refusesEmptyAndLineBreakOnlyInputsNamingTheIndex() {
@@ -41,7 +42,8 @@ class InputRulesTests {
 
 	@Test
 	void neverRefusesWhatItCannotProveTooLong() {
-		ModelSpec unknownLimit = new ModelSpec("custom", "siliconflow", 32, 0, 0, List.of(), List.of());
+		ModelSpec unknownLimit = new ModelSpec("custom", List.of(new Deployment("siliconflow", "custom")), 32, 0, 0,
+				List.of(), List.of());
 		assertThatNoException().isThrownBy(() -> InputRules.check(unknownLimit, List.of("w ".repeat(100_000)), null));
 		assertThatNoException().isThrownBy(() -> InputRules.check(BGE_LARGE, List.of("x".repeat(100_000)), null));
 	}

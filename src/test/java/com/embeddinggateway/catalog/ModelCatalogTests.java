@@ -27,7 +27,7 @@ class ModelCatalogTests {
 	@Test
 	void anEntryForABuiltInModelOverridesOnlyWhatItSets() {
 		ModelCatalog catalog = catalog(
-				new CatalogProperties.Model("BAAI/bge-m3", null, 64, null, null, null, List.of("m3")));
+				new CatalogProperties.Model("BAAI/bge-m3", null, null, 64, null, null, null, List.of("m3")));
 
 		ModelSpec m3 = catalog.find("m3").orElseThrow();
 		assertThat(m3.maxBatchSize()).isEqualTo(64);
@@ -38,24 +38,49 @@ class ModelCatalogTests {
 
 	@Test
 	void anEntryWithANewNameAddsAModelWithDefaults() {
-		ModelCatalog catalog = catalog(new CatalogProperties.Model("my/model", null, null, null, null, null, null));
+		ModelCatalog catalog = catalog(
+				new CatalogProperties.Model("my/model", null, null, null, null, null, null, null));
 
 		assertThat(catalog.find("my/model")).get()
-			.isEqualTo(new ModelSpec("my/model", "siliconflow", 32, 0, 0, List.of(), List.of()));
+			.isEqualTo(new ModelSpec("my/model", List.of(new Deployment("siliconflow", "my/model")), 32, 0, 0,
+					List.of(), List.of()));
+	}
+
+	@Test
+	void deploymentsListWhereTheSameModelIsServedInOrder() {
+		ModelCatalog catalog = catalog(new CatalogProperties.Model("BAAI/bge-m3", null,
+				List.of(new CatalogProperties.DeploymentEntry("siliconflow", null),
+						new CatalogProperties.DeploymentEntry("siliconflow", "Pro/BAAI/bge-m3")),
+				null, null, null, null, null));
+
+		assertThat(catalog.find("bge-m3")).get()
+			.extracting(ModelSpec::deployments)
+			.isEqualTo(List.of(new Deployment("siliconflow", "BAAI/bge-m3"),
+					new Deployment("siliconflow", "Pro/BAAI/bge-m3")));
+	}
+
+	@Test
+	void aDeploymentOnAnUnknownUpstreamStopsStartUp() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> catalog(new CatalogProperties.Model("BAAI/bge-m3", null,
+					List.of(new CatalogProperties.DeploymentEntry("tei", null)), null, null, null, null, null)))
+			.withMessageContaining("'tei'");
 	}
 
 	@Test
 	void aModelOnAnUnknownUpstreamStopsStartUp() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> catalog(new CatalogProperties.Model("my/model", "tei", null, null, null, null, null)))
+			.isThrownBy(
+					() -> catalog(new CatalogProperties.Model("my/model", "tei", null, null, null, null, null, null)))
 			.withMessageContaining("'my/model'")
 			.withMessageContaining("'tei'");
 	}
 
 	@Test
 	void anAliasUsedTwiceStopsStartUp() {
-		assertThatIllegalStateException().isThrownBy(
-				() -> catalog(new CatalogProperties.Model("my/model", null, null, null, null, null, List.of("bge-m3"))))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> catalog(
+					new CatalogProperties.Model("my/model", null, null, null, null, null, null, List.of("bge-m3"))))
 			.withMessageContaining("alias 'bge-m3'")
 			.withMessageContaining("'my/model'");
 	}
