@@ -143,7 +143,9 @@ public final class FakeSiliconFlow {
 			List<String> inputs = new ArrayList<>();
 			call.get("input").forEach((input) -> inputs.add(input.stringValue()));
 			int dimensions = call.has("dimensions") ? call.get("dimensions").intValue() : nativeDimensions(model);
-			return new ResponseDefinitionBuilder().withStatus(200)
+			return ResponseDefinitionBuilder.like(event.getResponseDefinition())
+				.but()
+				.withStatus(200)
 				.withHeader("Content-Type", "application/json")
 				.withHeader("x-siliconcloud-trace-id", "trace-" + inputs.size())
 				.withBody(answer(model, inputs, dimensions))

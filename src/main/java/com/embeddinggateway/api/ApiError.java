@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.embeddinggateway.catalog.InvalidInputException;
 import com.embeddinggateway.catalog.ModelNotFoundException;
+import com.embeddinggateway.resilience.CircuitOpenException;
+import com.embeddinggateway.resilience.DeadlineExceededException;
 import com.embeddinggateway.tenancy.InvalidApiKeyException;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -51,6 +53,13 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		}
 		if (error instanceof UpstreamFailure failure) {
 			return fromUpstream(failure, defaultRetryAfter);
+		}
+		if (error instanceof CircuitOpenException open) {
+			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
+					capped(open.retryAfter()), true);
+		}
+		if (error instanceof DeadlineExceededException) {
+			return new ApiError(504, "timeout", "timeout", null, error.getMessage(), null, true);
 		}
 		if (error instanceof ResponseStatusException status) {
 			int code = status.getStatusCode().value();

@@ -1,5 +1,6 @@
 package com.embeddinggateway.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +10,14 @@ import com.embeddinggateway.catalog.ModelCatalog;
 import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.catalog.ModelSpec;
 import com.embeddinggateway.fanout.EmbeddingFanout;
+import com.embeddinggateway.resilience.Deadline;
+import com.embeddinggateway.resilience.DeadlineExceededException;
+import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.tenancy.Tenant;
 import com.embeddinggateway.tenancy.TenantDirectory;
 import com.embeddinggateway.upstream.UpstreamCall;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
@@ -43,15 +48,21 @@ class EmbeddingsHandler {
 
 	private final JsonMapper json;
 
+	private static final List<String> CALLER_TIMEOUT_HEADERS = List.of("x-stainless-read-timeout",
+			"x-stainless-timeout");
+
 	private final int maxRequestBytes;
 
+	private final Duration deadline;
+
 	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, EmbeddingFanout fanout, JsonMapper json,
-			ApiProperties properties) {
+			ApiProperties properties, ResilienceProperties resilience) {
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.fanout = fanout;
 		this.json = json;
 		this.maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, properties.maxRequestSize().toBytes());
+		this.deadline = resilience.deadline();
 	}
 
 	@Bean
@@ -71,19 +82,46 @@ class EmbeddingsHandler {
 			}
 			String requestId = RequestIdFilter.requestId(request.exchange());
 			return readBody(request).map((body) -> EmbeddingsRequest.parse(body, this.json))
-				.flatMap((embeddings) -> embed(tenant, embeddings, requestId));
+				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers()));
 		});
 	}
 
-	private Mono<ServerResponse> embed(Tenant tenant, EmbeddingsRequest request, String requestId) {
+	/**
+	 * The gateway's deadline, lowered by the caller's own timeout: the OpenAI SDKs send
+	 * it in seconds as {@code x-stainless-read-timeout} (Python) or
+	 * {@code x-stainless-timeout} (Node).
+	 */
+	private Duration timeout(ServerRequest.Headers headers) {
+		Duration timeout = this.deadline;
+		for (String name : CALLER_TIMEOUT_HEADERS) {
+			String value = headers.firstHeader(name);
+			if (value != null) {
+				try {
+					double seconds = Double.parseDouble(value.strip());
+					if (seconds > 0 && seconds * 1000 < timeout.toMillis()) {
+						timeout = Duration.ofMillis((long) (seconds * 1000));
+					}
+				}
+				catch (NumberFormatException ignored) {
+					// Not a number of seconds: keep the gateway's own deadline.
+				}
+			}
+		}
+		return timeout;
+	}
+
+	private Mono<ServerResponse> embed(Tenant tenant, EmbeddingsRequest request, String requestId,
+			ServerRequest.Headers headers) {
 		ModelSpec model = this.catalog.find(request.model())
 			.filter(tenant::mayUse)
 			.orElseThrow(() -> new ModelNotFoundException(request.model()));
 		InputRules.check(model, request.inputs(), request.dimensions());
 		UpstreamCall call = new UpstreamCall(model.primary().upstream(), model.primary().model(), request.inputs(),
-				request.dimensions(),
-				tenant.upstreamApiKey(), requestId);
-		return this.fanout.embed(model, call)
+				request.dimensions(), tenant.upstreamApiKey(), requestId);
+		Deadline deadline = Deadline.after(timeout(headers), Schedulers.parallel());
+		return this.fanout.embed(model, call, deadline)
+			.timeout(deadline.remaining(), Mono.error(() -> new DeadlineExceededException(
+					"The request did not complete within its deadline of " + timeout(headers).toMillis() + " ms.")))
 			.map((embeddings) -> EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64()))
 			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body));
 	}

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.resilience.Deadline;
+import com.embeddinggateway.resilience.ResilientUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamCall;
-import com.embeddinggateway.upstream.UpstreamClient;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,7 +31,7 @@ public class EmbeddingFanout {
 
 	private static final Log logger = LogFactory.getLog(EmbeddingFanout.class);
 
-	private final UpstreamClient upstream;
+	private final ResilientUpstream upstream;
 
 	private final int maxParallelCalls;
 
@@ -40,32 +41,35 @@ public class EmbeddingFanout {
 	 */
 	private final Map<String, Integer> learnedBatchSizes = new ConcurrentHashMap<>();
 
-	public EmbeddingFanout(UpstreamClient upstream, FanoutProperties properties) {
+	public EmbeddingFanout(ResilientUpstream upstream, FanoutProperties properties) {
 		this.upstream = upstream;
 		this.maxParallelCalls = properties.maxParallelCalls();
 	}
 
-	/** Embeds all of {@code call}'s inputs with {@code model}. */
-	public Mono<Embeddings> embed(ModelSpec model, UpstreamCall call) {
-		return run(model, call, batchSize(model)).collectList().flatMap((batches) -> assemble(model, batches));
+	/** Embeds all of {@code call}'s inputs with {@code model} before {@code deadline}. */
+	public Mono<Embeddings> embed(ModelSpec model, UpstreamCall call, Deadline deadline) {
+		return run(model, call, batchSize(model), deadline).collectList()
+			.flatMap((batches) -> assemble(model, batches));
 	}
 
-	private Flux<UpstreamBatch> run(ModelSpec model, UpstreamCall call, int batchSize) {
+	private Flux<UpstreamBatch> run(ModelSpec model, UpstreamCall call, int batchSize, Deadline deadline) {
 		return Flux.fromIterable(partition(call.inputs(), batchSize))
-			.flatMapSequential((part) -> send(model, call.withInputs(part)), this.maxParallelCalls);
+			.flatMapSequential((part) -> send(model, call.withInputs(part), deadline), this.maxParallelCalls);
 	}
 
-	private Flux<UpstreamBatch> send(ModelSpec model, UpstreamCall call) {
-		return this.upstream.embed(call).flux().onErrorResume(UpstreamFailure.BatchTooLarge.class, (tooLarge) -> {
-			int sent = call.inputs().size();
-			if (sent <= 1) {
-				return Flux.error(tooLarge);
-			}
-			int smaller = (tooLarge.maxBatchSize() > 0 && tooLarge.maxBatchSize() < sent) ? tooLarge.maxBatchSize()
-					: (sent + 1) / 2;
-			learn(model, smaller);
-			return run(model, call, smaller);
-		});
+	private Flux<UpstreamBatch> send(ModelSpec model, UpstreamCall call, Deadline deadline) {
+		return this.upstream.embed(model, call, deadline)
+			.flux()
+			.onErrorResume(UpstreamFailure.BatchTooLarge.class, (tooLarge) -> {
+				int sent = call.inputs().size();
+				if (sent <= 1) {
+					return Flux.error(tooLarge);
+				}
+				int smaller = (tooLarge.maxBatchSize() > 0 && tooLarge.maxBatchSize() < sent) ? tooLarge.maxBatchSize()
+						: (sent + 1) / 2;
+				learn(model, smaller);
+				return run(model, call, smaller, deadline);
+			});
 	}
 
 	private Mono<Embeddings> assemble(ModelSpec model, List<UpstreamBatch> batches) {

@@ -44,6 +44,10 @@ class EmbeddingsApiIntegrationTests {
 	static void gateway(DynamicPropertyRegistry registry) {
 		upstream.register(registry);
 		registry.add("gateway.api.max-request-size", () -> "64KB");
+		// Each error row is checked on its own: one attempt, and a breaker that never
+		// opens.
+		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
+		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
 		registry.add("gateway.http-client.response-timeout", () -> "2s");
 		registry.add("gateway.upstreams[1].id", () -> "nowhere");
 		registry.add("gateway.upstreams[1].base-url", () -> "http://127.0.0.1:" + closedPort() + "/v1");

@@ -1,0 +1,79 @@
+package com.embeddinggateway.resilience;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Retries, deadlines, circuit breakers and pacing of upstream calls.
+ *
+ * @param deadline longest a request may take; a caller's shorter timeout (the
+ * {@code x-stainless-read-timeout} or {@code x-stainless-timeout} header the OpenAI SDKs
+ * send) lowers it
+ * @param retry retries of one upstream call
+ * @param breaker circuit breaker per upstream deployment
+ * @param pacing concurrency towards one upstream key and model
+ */
+@Validated
+@ConfigurationProperties("gateway.resilience")
+public record ResilienceProperties(@DefaultValue("60s") Duration deadline, @DefaultValue @Valid Retry retry,
+		@DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing) {
+
+	/**
+	 * Retries of 429, 5xx, timeouts and connection errors; never of other 4xx.
+	 *
+	 * @param maxAttempts attempts per upstream call, the first included
+	 * @param baseDelay backoff before the first retry; doubles each retry, with full
+	 * jitter
+	 * @param maxDelay cap of the backoff (an upstream's longer {@code Retry-After} still
+	 * wins)
+	 * @param minAttemptTime no retry starts unless at least this much of the deadline is
+	 * left after its backoff
+	 * @param budgetRatio retries may add at most this fraction of extra calls per
+	 * upstream over {@code budget-window}; beyond it failures go straight to the caller
+	 * @param budgetWindow the sliding window of the retry budget
+	 * @param budgetMinRetries retries always allowed per window, so a quiet gateway can
+	 * still retry
+	 */
+	public record Retry(@DefaultValue("4") @Min(1) int maxAttempts, @DefaultValue("250ms") Duration baseDelay,
+			@DefaultValue("8s") Duration maxDelay, @DefaultValue("100ms") Duration minAttemptTime,
+			@DefaultValue("0.2") @DecimalMin("0.0") @DecimalMax("10.0") double budgetRatio,
+			@DefaultValue("10s") Duration budgetWindow, @DefaultValue("10") @Min(0) int budgetMinRetries) {
+	}
+
+	/**
+	 * Resilience4j circuit breaker, one per upstream deployment. 5xx, timeouts and
+	 * connection errors count as failures; 429 (pacing, not a broken service) and other
+	 * 4xx do not.
+	 *
+	 * @param failureRateThreshold percentage of failed calls that opens it
+	 * @param slidingWindowSize calls it judges the failure rate over
+	 * @param minimumNumberOfCalls calls needed before it may open
+	 * @param waitInOpenState how long it stays open before probing
+	 * @param permittedCallsInHalfOpenState probe calls that decide whether it closes
+	 */
+	public record Breaker(@DefaultValue("50") @Min(1) int failureRateThreshold,
+			@DefaultValue("20") @Min(1) int slidingWindowSize, @DefaultValue("10") @Min(1) int minimumNumberOfCalls,
+			@DefaultValue("30s") Duration waitInOpenState,
+			@DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
+	}
+
+	/**
+	 * Additive-increase, multiplicative-decrease concurrency per upstream key and model:
+	 * a 429 halves the calls allowed in flight, each success adds back a little.
+	 *
+	 * @param maxConcurrency calls in flight when the upstream never pushes back
+	 * @param minConcurrency the floor a run of 429s can bring it down to
+	 */
+	public record Pacing(@DefaultValue("256") @Min(1) int maxConcurrency,
+			@DefaultValue("2") @Min(1) int minConcurrency) {
+	}
+
+}

@@ -1,0 +1,247 @@
+package com.embeddinggateway.resilience;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+import com.embeddinggateway.catalog.Deployment;
+import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.upstream.ApiKey;
+import com.embeddinggateway.upstream.EmbeddingUpstream;
+import com.embeddinggateway.upstream.UpstreamBatch;
+import com.embeddinggateway.upstream.UpstreamCall;
+import com.embeddinggateway.upstream.UpstreamFailure;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * One upstream call made resilient, as explicit Reactor operators in one place:
+ * <ol>
+ * <li>pick the first deployment of the model whose breaker is not open and that is not
+ * cooling down from a 429;</li>
+ * <li>wait for a slot of that upstream key and model's {@link AdaptiveConcurrency};</li>
+ * <li>make the call through the deployment's circuit breaker;</li>
+ * <li>on a transient failure, spill over to another deployment at once if one is
+ * available, else back off and retry, while attempts, the deadline and the upstream's
+ * {@link RetryBudget} allow.</li>
+ * </ol>
+ * Retrying this POST is safe: an embedding is a pure function of its input, so a repeated
+ * call can only produce the same vectors, never a duplicate side effect.
+ */
+@Component
+public class ResilientUpstream {
+
+	private final EmbeddingUpstream upstream;
+
+	private final ResilienceProperties properties;
+
+	private final Scheduler scheduler;
+
+	private final Backoff backoff;
+
+	private final CircuitBreakerRegistry breakers;
+
+	private final Map<String, Long> openedAtNanos = new ConcurrentHashMap<>();
+
+	private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
+
+	private final Map<PacingKey, AdaptiveConcurrency> pacers = new ConcurrentHashMap<>();
+
+	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
+
+	@Autowired
+	public ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties) {
+		this(upstream, properties, Schedulers.parallel(), () -> ThreadLocalRandom.current().nextDouble());
+	}
+
+	ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, Scheduler scheduler,
+			DoubleSupplier random) {
+		this.upstream = upstream;
+		this.properties = properties;
+		this.scheduler = scheduler;
+		this.backoff = new Backoff(properties.retry().baseDelay(), properties.retry().maxDelay(), random);
+		this.breakers = CircuitBreakerRegistry.of(breakerConfig(properties.breaker()));
+	}
+
+	/**
+	 * 5xx, timeouts and connection errors are the upstream failing. A 429 is the upstream
+	 * pacing us, not failing, so it neither opens nor closes a breaker; other 4xx are
+	 * answers from a healthy upstream.
+	 */
+	private static CircuitBreakerConfig breakerConfig(ResilienceProperties.Breaker breaker) {
+		return CircuitBreakerConfig.custom()
+			.failureRateThreshold(breaker.failureRateThreshold())
+			.slidingWindowSize(breaker.slidingWindowSize())
+			.minimumNumberOfCalls(breaker.minimumNumberOfCalls())
+			.waitDurationInOpenState(breaker.waitInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(breaker.permittedCallsInHalfOpenState())
+			.recordException((error) -> error instanceof UpstreamFailure.Overloaded
+					|| error instanceof UpstreamFailure.TimedOut || error instanceof UpstreamFailure.Unreachable
+					|| (error instanceof UpstreamFailure.BadResponse bad && bad.upstreamStatus() >= 500))
+			.ignoreException((error) -> error instanceof UpstreamFailure.RateLimited)
+			.build();
+	}
+
+	/** Embeds {@code call}'s inputs with one of {@code model}'s deployments. */
+	public Mono<UpstreamBatch> embed(ModelSpec model, UpstreamCall call, Deadline deadline) {
+		return Mono.defer(() -> {
+			budget(model.primary().upstream()).recordAttempt();
+			return attempt(model, call, deadline, 1);
+		});
+	}
+
+	private Mono<UpstreamBatch> attempt(ModelSpec model, UpstreamCall call, Deadline deadline, int number) {
+		return Mono.defer(() -> {
+			Deployment target = choose(model);
+			return once(target, call.at(target.upstream(), target.model()))
+				.onErrorResume((error) -> afterFailure(model, call, deadline, number, target, error));
+		});
+	}
+
+	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call) {
+		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(new PacingKey(target, call.apiKey()),
+				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
+						this.properties.pacing().maxConcurrency(), System::nanoTime));
+		return Mono
+			.usingWhen(pacer.acquire(),
+					(permit) -> this.upstream.embed(call)
+						.doOnNext((batch) -> permit.succeeded())
+						.doOnError(UpstreamFailure.RateLimited.class, (limited) -> permit.rateLimited()),
+					(permit) -> Mono.fromRunnable(permit::release))
+			.transformDeferred(CircuitBreakerOperator.of(breaker(target)))
+			.onErrorMap(CallNotPermittedException.class, (closed) -> circuitOpen(target));
+	}
+
+	private Mono<UpstreamBatch> afterFailure(ModelSpec model, UpstreamCall call, Deadline deadline, int number,
+			Deployment failed, Throwable error) {
+		@Nullable Duration retryAfter = (error instanceof UpstreamFailure failure) ? failure.retryAfter() : null;
+		if (error instanceof UpstreamFailure.RateLimited) {
+			long until = now() + ((retryAfter != null) ? retryAfter : this.properties.retry().baseDelay()).toMillis();
+			this.rateLimitedUntilMillis.put(failed, until);
+		}
+		boolean transientFailure = error instanceof CircuitOpenException
+				|| (error instanceof UpstreamFailure failure && failure.isTransient());
+		if (!transientFailure || number >= this.properties.retry().maxAttempts()) {
+			return Mono.error(error);
+		}
+		if ((error instanceof UpstreamFailure.RateLimited || error instanceof CircuitOpenException)
+				&& hasAlternative(model, failed)) {
+			return attempt(model, call, deadline, number + 1);
+		}
+		if (error instanceof CircuitOpenException) {
+			return Mono.error(error);
+		}
+		Duration wait = this.backoff.delay(number, retryAfter);
+		if (!deadline.allows(wait.plus(this.properties.retry().minAttemptTime()))
+				|| !budget(failed.upstream()).tryRetry()) {
+			return Mono.error(error);
+		}
+		return Mono.delay(wait, this.scheduler).then(attempt(model, call, deadline, number + 1));
+	}
+
+	/**
+	 * The first deployment that can take a call now; if none, the first whose breaker is
+	 * not open (a rate-limited one is still worth a backed-off retry); if all are open,
+	 * fail fast.
+	 */
+	private Deployment choose(ModelSpec model) {
+		Deployment notOpen = null;
+		for (Deployment deployment : model.deployments()) {
+			if (isOpen(deployment)) {
+				continue;
+			}
+			if (!isRateLimited(deployment)) {
+				return deployment;
+			}
+			if (notOpen == null) {
+				notOpen = deployment;
+			}
+		}
+		if (notOpen != null) {
+			return notOpen;
+		}
+		throw circuitOpen(model.primary());
+	}
+
+	private boolean hasAlternative(ModelSpec model, Deployment failed) {
+		for (Deployment deployment : model.deployments()) {
+			if (!deployment.equals(failed) && !isOpen(deployment) && !isRateLimited(deployment)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private boolean isOpen(Deployment deployment) {
+		CircuitBreaker breaker = breaker(deployment);
+		return breaker.getState() == CircuitBreaker.State.OPEN && timeLeftOpen(deployment).compareTo(Duration.ZERO) > 0;
+	}
+
+	private boolean isRateLimited(Deployment deployment) {
+		Long until = this.rateLimitedUntilMillis.get(deployment);
+		return until != null && until > now();
+	}
+
+	private CircuitOpenException circuitOpen(Deployment deployment) {
+		return new CircuitOpenException("The circuit breaker for " + deployment.model() + " at " + deployment.upstream()
+				+ " is open after repeated upstream failures; failing fast", timeLeftOpen(deployment));
+	}
+
+	private Duration timeLeftOpen(Deployment deployment) {
+		Long openedAt = this.openedAtNanos.get(name(deployment));
+		if (openedAt == null) {
+			return Duration.ZERO;
+		}
+		Duration left = this.properties.breaker().waitInOpenState().minusNanos(System.nanoTime() - openedAt);
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
+	private CircuitBreaker breaker(Deployment deployment) {
+		String name = name(deployment);
+		return this.breakers.find(name).orElseGet(() -> {
+			CircuitBreaker breaker = this.breakers.circuitBreaker(name);
+			breaker.getEventPublisher().onStateTransition((event) -> {
+				if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+					this.openedAtNanos.put(name, System.nanoTime());
+				}
+			});
+			return breaker;
+		});
+	}
+
+	/** The breakers, one per deployment, for metrics and tests. */
+	public CircuitBreakerRegistry breakers() {
+		return this.breakers;
+	}
+
+	private RetryBudget budget(String upstreamId) {
+		return this.budgets.computeIfAbsent(upstreamId, (id) -> new RetryBudget(this.properties.retry().budgetRatio(),
+				this.properties.retry().budgetMinRetries(), this.properties.retry().budgetWindow(), this::now));
+	}
+
+	private long now() {
+		return this.scheduler.now(TimeUnit.MILLISECONDS);
+	}
+
+	private static String name(Deployment deployment) {
+		return deployment.upstream() + ":" + deployment.model();
+	}
+
+	/** Pacing follows the account: the upstream key in use, per deployment. */
+	private record PacingKey(Deployment deployment, ApiKey apiKey) {
+	}
+
+}

@@ -1,0 +1,136 @@
+package com.embeddinggateway.resilience;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.embeddinggateway.catalog.Deployment;
+import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.upstream.ApiKey;
+import com.embeddinggateway.upstream.EmbeddingUpstream;
+import com.embeddinggateway.upstream.UpstreamBatch;
+import com.embeddinggateway.upstream.UpstreamCall;
+import com.embeddinggateway.upstream.UpstreamFailure;
+import com.embeddinggateway.upstream.UpstreamFailures;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Backoff and deadline arithmetic on virtual time: no test here sleeps. */
+class ResilientUpstreamTests {
+
+	static final ModelSpec MODEL = new ModelSpec("m", List.of(new Deployment("up", "m")), 32, 0, 0, List.of(),
+			List.of());
+
+	static final UpstreamCall CALL = new UpstreamCall("up", "m", List.of("x"), null, ApiKey.none(), "req");
+
+	static final UpstreamBatch BATCH = UpstreamFailures.batch();
+
+	final AtomicInteger calls = new AtomicInteger();
+
+	@Test
+	void backsOffOneThenTwoSecondsBeforeSucceeding() {
+		EmbeddingUpstream upstream = answers(overloaded(), overloaded(), Mono.just(BATCH));
+
+		StepVerifier.withVirtualTime(() -> resilient(upstream).embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(2999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectNext(BATCH)
+			.verifyComplete();
+		assertThat(this.calls).hasValue(3);
+	}
+
+	@Test
+	void startsNoRetryThatCannotFinishBeforeTheDeadline() {
+		EmbeddingUpstream upstream = answers(overloaded(), overloaded(), Mono.just(BATCH));
+
+		StepVerifier.withVirtualTime(() -> resilient(upstream).embed(MODEL, CALL, deadline(Duration.ofMillis(2500))))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(1))
+			.expectError(UpstreamFailure.Overloaded.class)
+			.verify();
+		assertThat(this.calls).as("the second retry would end at 3 s, past the 2.5 s deadline").hasValue(2);
+	}
+
+	@Test
+	void waitsForTheUpstreamsRetryAfterEvenWhenBackoffIsShorter() {
+		EmbeddingUpstream upstream = answers(Mono.error(UpstreamFailures.rateLimited(Duration.ofSeconds(5))),
+				Mono.just(BATCH));
+
+		StepVerifier.withVirtualTime(() -> resilient(upstream).embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(4999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectNext(BATCH)
+			.verifyComplete();
+	}
+
+	@Test
+	void givesUpAfterMaxAttempts() {
+		EmbeddingUpstream upstream = answers(overloaded(), overloaded(), overloaded(), overloaded(), overloaded());
+
+		StepVerifier.withVirtualTime(() -> resilient(upstream).embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(30))
+			.expectError(UpstreamFailure.Overloaded.class)
+			.verify();
+		assertThat(this.calls).hasValue(4);
+	}
+
+	@Test
+	void doesNotRetryWhatWillNotRecover() {
+		EmbeddingUpstream upstream = answers(Mono.error(UpstreamFailures.badResponse()), Mono.just(BATCH));
+
+		StepVerifier.withVirtualTime(() -> resilient(upstream).embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectError(UpstreamFailure.BadResponse.class)
+			.verify();
+		assertThat(this.calls).hasValue(1);
+	}
+
+	@Test
+	void deadlineCountsDownOnTheSchedulersClock() {
+		VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+		Deadline deadline = Deadline.after(Duration.ofSeconds(5), clock);
+
+		clock.advanceTimeBy(Duration.ofSeconds(2));
+		assertThat(deadline.remaining()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(deadline.allows(Duration.ofMillis(2999))).isTrue();
+		assertThat(deadline.allows(Duration.ofSeconds(3))).isFalse();
+
+		clock.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(deadline.remaining()).isZero();
+	}
+
+	private ResilientUpstream resilient(EmbeddingUpstream upstream) {
+		ResilienceProperties properties = new ResilienceProperties(Duration.ofSeconds(60),
+				new ResilienceProperties.Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMillis(100),
+						1.0, Duration.ofSeconds(10), 100),
+				new ResilienceProperties.Breaker(50, 20, 1000, Duration.ofSeconds(30), 3),
+				new ResilienceProperties.Pacing(64, 2));
+		return new ResilientUpstream(upstream, properties, VirtualTimeScheduler.getOrSet(), () -> 1.0);
+	}
+
+	private static Deadline deadline(Duration timeout) {
+		return Deadline.after(timeout, VirtualTimeScheduler.getOrSet());
+	}
+
+	@SafeVarargs
+	private EmbeddingUpstream answers(Mono<UpstreamBatch>... answers) {
+		Deque<Mono<UpstreamBatch>> queue = new ArrayDeque<>(List.of(answers));
+		return (call) -> Mono.defer(() -> {
+			this.calls.incrementAndGet();
+			return queue.poll();
+		});
+	}
+
+	private static Mono<UpstreamBatch> overloaded() {
+		return Mono.error(UpstreamFailures.overloaded());
+	}
+
+}

@@ -1,0 +1,32 @@
+package com.embeddinggateway.upstream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Upstream outcomes for tests of the layers above, built the way the client builds them.
+ */
+public final class UpstreamFailures {
+
+	private UpstreamFailures() {
+	}
+
+	public static UpstreamFailure rateLimited(Duration retryAfter) {
+		return new UpstreamFailure.RateLimited("rate limited", retryAfter, false);
+	}
+
+	public static UpstreamFailure overloaded() {
+		return new UpstreamFailure.Overloaded("overloaded", 503, null);
+	}
+
+	public static UpstreamFailure badResponse() {
+		return new UpstreamFailure.BadResponse("garbage", 200);
+	}
+
+	/** One three-component vector. */
+	public static UpstreamBatch batch() {
+		return UpstreamResponseParser
+			.parse("{\"data\":[{\"index\":0,\"embedding\":[1,2,3]}]}".getBytes(StandardCharsets.UTF_8), 1, "m");
+	}
+
+}
