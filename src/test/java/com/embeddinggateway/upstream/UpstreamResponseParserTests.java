@@ -58,10 +58,44 @@ class UpstreamResponseParserTests {
 				"{\"data\":[{\"embedding\":\"AACAPw==\"},{\"embedding\":[2]}]}",
 				"{\"data\":[{\"embedding\":[]},{\"embedding\":[]}]}", "{\"data\":[{\"index\":0},{\"index\":1}]}",
 				"{\"data\":[{\"embedding\":[1]},{\"embedding\":[2]},{\"embedding\":[3]}]}",
-				"{\"data\":[{\"embedding\":[1]},null]}" };
+				"{\"data\":[{\"embedding\":[1]},null]}", "{\"data\":[{\"embedding\":[1]},{\"embedding\":[2]}]} x",
+				"{\"data\":[{\"embedding\":[1]},{\"embedding\":[2]}]",
+				"{\"data\":[{\"embedding\":[1 2]},{\"embedding\":[2]}]}",
+				"{\"data\":[{\"embedding\":[1,]},{\"embedding\":[2]}]}",
+				"{\"data\":[{\"embedding\":[1],\"index\":-1}," + "{\"embedding\":[2]}]}",
+				"{\"data\":[{\"embedding\":[1]},{\"embedding\":[2],\"x\":\"unterminated}]}" };
 		for (String body : bad) {
 			assertThatExceptionOfType(UpstreamFailure.BadResponse.class).as(body).isThrownBy(() -> parse(body, 2));
 		}
+	}
+
+	@Test
+	void acceptsEveryFormOfJsonNumber() {
+		UpstreamBatch batch = parse(
+				"{\"data\":[{\"embedding\":[0,-0,1.5,-2.25e+2,3E-2,7e0,-0.0,12345678901234567890]}]}", 1);
+
+		assertThat(batch.dimensions()).isEqualTo(8);
+		assertThat(batch.floats(0)).containsExactly(0f, -0f, 1.5f, -225f, 0.03f, 7f, -0.0f, 1.2345679E19f);
+	}
+
+	@Test
+	void refusesNumbersJsonDoesNotAllow() {
+		for (String number : new String[] { "01", "1.", ".5", "+1", "1e", "1e+", "NaN", "Infinity", "-", "0x10", "1..2",
+				"\"1\"", "[1]", "null", "true" }) {
+			assertThatExceptionOfType(UpstreamFailure.BadResponse.class).as(number)
+				.isThrownBy(() -> parse("{\"data\":[{\"embedding\":[1," + number + "]}]}", 1));
+		}
+	}
+
+	@Test
+	void skipsUnknownValuesOfEveryKind() {
+		UpstreamBatch batch = parse(
+				"{\"id\":\"a\\\"]}\",\"x\":[true,false,null,{\"k\":[[],{}]}],\"data\":[{\"note\":"
+						+ "\"\\u00e9\\\\\",\"embedding\":[1]}],\"usage\":{\"prompt_tokens\":3,\"extra\":{\"a\":1}}}",
+				1);
+
+		assertThat(batch.floats(0)).containsExactly(1f);
+		assertThat(batch.promptTokens()).isEqualTo(3);
 	}
 
 	private static UpstreamBatch parse(String body, int expected) {
