@@ -1,0 +1,83 @@
+package com.embeddinggateway.local;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LocalModelsOverloadTests {
+
+	private static final String EN = "BAAI/bge-small-en-v1.5";
+
+	/**
+	 * Enough work (8 texts of 400 tokens) that a worker stays busy while calls arrive.
+	 */
+	private static final List<String> HEAVY = Collections.nCopies(8, "hello world ".repeat(200));
+
+	private static LocalTokenizers tokenizers;
+
+	private static LocalModels models;
+
+	@BeforeAll
+	static void load() {
+		tokenizers = new LocalTokenizers();
+		models = new LocalModels(tokenizers, new LocalModelProperties(true, 1, 1, 1, Duration.ofSeconds(3)));
+	}
+
+	@AfterAll
+	static void close() {
+		models.close();
+		tokenizers.close();
+	}
+
+	@Test
+	void refusesCallsBeyondTheQueueAtOnceAndRecovers() {
+		List<CompletableFuture<LocalEmbeddings>> calls = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			calls.add(models.embed(EN, HEAVY).toFuture());
+		}
+		List<Throwable> failures = new ArrayList<>();
+		int succeeded = 0;
+		for (CompletableFuture<LocalEmbeddings> call : calls) {
+			try {
+				assertThat(call.join().vectors()).hasSize(8);
+				succeeded++;
+			}
+			catch (CompletionException ex) {
+				failures.add(ex.getCause());
+			}
+		}
+
+		// One call runs, one waits in the queue; the others cannot have been accepted.
+		assertThat(succeeded).isGreaterThanOrEqualTo(2);
+		assertThat(failures).isNotEmpty().allSatisfy((failure) -> {
+			assertThat(failure).isInstanceOf(LocalModelOverloadedException.class).hasMessageContaining(EN).hasNoCause();
+			assertThat(((LocalModelOverloadedException) failure).retryAfter()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(failure.getStackTrace()).isEmpty();
+		});
+		assertThat(models.embed(EN, List.of("hello")).block().vectors()).hasSize(1);
+	}
+
+	@Test
+	void cancellingAWaitingCallFreesItsQueueSlot() {
+		CompletableFuture<LocalEmbeddings> running = models.embed(EN, HEAVY).toFuture();
+		Disposable waiting = models.embed(EN, HEAVY).subscribe();
+
+		waiting.dispose();
+
+		assertThat(models.queued()).isZero();
+		CompletableFuture<LocalEmbeddings> next = models.embed(EN, List.of("hello")).toFuture();
+		assertThat(next.join().vectors()).hasSize(1);
+		assertThat(running.join().vectors()).hasSize(8);
+	}
+
+}
