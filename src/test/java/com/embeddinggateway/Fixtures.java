@@ -30,7 +30,7 @@ public final class Fixtures {
 
 	/** The built-in models plus these entries. */
 	public static ModelCatalog catalog(CatalogProperties.Model... entries) {
-		return new ModelCatalog(new CatalogProperties(List.of(entries)), upstreams());
+		return new ModelCatalog(new CatalogProperties(List.of(entries)), upstreams(), List.of());
 	}
 
 	/** Lowercase hex SHA-256, the form {@code api-key-sha256} takes. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import com.embeddinggateway.catalog.InvalidInputException;
 import com.embeddinggateway.catalog.ModelNotFoundException;
+import com.embeddinggateway.local.LocalModelOverloadedException;
 import com.embeddinggateway.resilience.CircuitOpenException;
 import com.embeddinggateway.resilience.DeadlineExceededException;
 import com.embeddinggateway.tenancy.InvalidApiKeyException;
@@ -57,6 +58,10 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		if (error instanceof CircuitOpenException open) {
 			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
 					capped(open.retryAfter()), true);
+		}
+		if (error instanceof LocalModelOverloadedException busy) {
+			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
+					capped(busy.retryAfter()), true);
 		}
 		if (error instanceof DeadlineExceededException) {
 			return new ApiError(504, "timeout", "timeout", null, error.getMessage(), null, true);

@@ -9,6 +9,7 @@ import com.embeddinggateway.catalog.InvalidInputException;
 import com.embeddinggateway.catalog.ModelCatalog;
 import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.catalog.TokenLimits;
 import com.embeddinggateway.fanout.EmbeddingFanout;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.resilience.DeadlineExceededException;
@@ -44,6 +45,8 @@ class EmbeddingsHandler {
 
 	private final ModelCatalog catalog;
 
+	private final TokenLimits tokenLimits;
+
 	private final EmbeddingFanout fanout;
 
 	private final JsonMapper json;
@@ -55,8 +58,9 @@ class EmbeddingsHandler {
 
 	private final Duration deadline;
 
-	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, EmbeddingFanout fanout, JsonMapper json,
-			ApiProperties properties, ResilienceProperties resilience) {
+	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, TokenLimits tokenLimits, EmbeddingFanout fanout,
+			JsonMapper json, ApiProperties properties, ResilienceProperties resilience) {
+		this.tokenLimits = tokenLimits;
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.fanout = fanout;
@@ -119,7 +123,8 @@ class EmbeddingsHandler {
 		UpstreamCall call = new UpstreamCall(model.primary().upstream(), model.primary().model(), request.inputs(),
 				request.dimensions(), tenant.upstreamApiKey(), requestId);
 		Deadline deadline = Deadline.after(timeout(headers), Schedulers.parallel());
-		return this.fanout.embed(model, call, deadline)
+		return this.tokenLimits.check(model, request.inputs())
+			.then(Mono.defer(() -> this.fanout.embed(model, call, deadline)))
 			.timeout(deadline.remaining(), Mono.error(() -> new DeadlineExceededException(
 					"The request did not complete within its deadline of " + timeout(headers).toMillis() + " ms.")))
 			.map((embeddings) -> EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64()))

@@ -2,6 +2,8 @@ package com.embeddinggateway.catalog;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +25,12 @@ public class ModelCatalog {
 
 	private final Map<String, ModelSpec> byName = new HashMap<>();
 
-	public ModelCatalog(CatalogProperties properties, UpstreamProperties upstreams) {
+	public ModelCatalog(CatalogProperties properties, UpstreamProperties upstreams, List<ModelProvider> providers) {
 		for (ModelSpec builtIn : BuiltInModels.all()) {
 			this.models.put(builtIn.name(), builtIn);
+		}
+		for (ModelProvider provider : providers) {
+			provider.models().forEach((model) -> this.models.put(model.name(), model));
 		}
 		for (CatalogProperties.Model entry : properties.models()) {
 			this.models.put(entry.name(), entry.over(this.models.get(entry.name())));
@@ -33,7 +38,8 @@ public class ModelCatalog {
 		Set<String> upstreamIds = upstreams.upstreams()
 			.stream()
 			.map(UpstreamProperties.Upstream::id)
-			.collect(Collectors.toSet());
+			.collect(Collectors.toCollection(HashSet::new));
+		providers.forEach((provider) -> upstreamIds.add(provider.upstreamId()));
 		for (ModelSpec model : this.models.values()) {
 			for (Deployment deployment : model.deployments()) {
 				if (!upstreamIds.contains(deployment.upstream())) {

@@ -3,6 +3,7 @@ package com.embeddinggateway.local;
 import java.util.List;
 import java.util.Map;
 
+import com.embeddinggateway.catalog.TokenCounter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class LocalTokenizers implements AutoCloseable {
+public class LocalTokenizers implements TokenCounter, AutoCloseable {
 
 	private final ExactTokenizer smallZh;
 
@@ -51,6 +52,22 @@ public class LocalTokenizers implements AutoCloseable {
 	 */
 	public @Nullable ExactTokenizer forModel(String model) {
 		return this.byModel.get(model);
+	}
+
+	@Override
+	public boolean counts(String model) {
+		return this.byModel.containsKey(model);
+	}
+
+	@Override
+	public int count(String model, String text) {
+		return this.byModel.get(model).count(text);
+	}
+
+	/** {@code [CLS]} and {@code [SEP]}. */
+	@Override
+	public int specialTokens(String model) {
+		return 2;
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package com.embeddinggateway.upstream;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import tools.jackson.core.io.NumberInput;
 
@@ -27,6 +29,26 @@ public final class UpstreamBatch {
 		this.ends = ends;
 		this.dimensions = dimensions;
 		this.promptTokens = promptTokens;
+	}
+
+	/**
+	 * Vectors computed in process, written once as the JSON a remote upstream would send.
+	 */
+	public static UpstreamBatch ofVectors(List<float[]> vectors, long promptTokens) {
+		ByteArrayOutputStream json = new ByteArrayOutputStream(vectors.size() * 4096);
+		int[] starts = new int[vectors.size()];
+		int[] ends = new int[vectors.size()];
+		for (int i = 0; i < vectors.size(); i++) {
+			starts[i] = json.size();
+			StringBuilder array = new StringBuilder(vectors.get(i).length * 12).append('[');
+			for (float component : vectors.get(i)) {
+				array.append((array.length() > 1) ? "," : "").append(component);
+			}
+			json.writeBytes(array.append(']').toString().getBytes(StandardCharsets.US_ASCII));
+			ends[i] = json.size();
+		}
+		int dimensions = vectors.isEmpty() ? 0 : vectors.get(0).length;
+		return new UpstreamBatch(json.toByteArray(), starts, ends, dimensions, promptTokens);
 	}
 
 	public int size() {

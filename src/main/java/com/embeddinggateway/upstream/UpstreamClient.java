@@ -27,7 +27,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * little-endian float32 is undocumented, so the gateway encodes base64 itself.
  */
 @Component
-public class UpstreamClient implements EmbeddingUpstream, DisposableBean {
+public class UpstreamClient implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(UpstreamClient.class);
 
@@ -70,7 +70,7 @@ public class UpstreamClient implements EmbeddingUpstream, DisposableBean {
 		this.errors = new UpstreamErrors(json);
 	}
 
-	@Override
+	/** One call over HTTP; see {@link EmbeddingUpstream#embed(UpstreamCall)}. */
 	public Mono<UpstreamBatch> embed(UpstreamCall call) {
 		Target target = this.targets.get(call.upstream());
 		if (target == null) {

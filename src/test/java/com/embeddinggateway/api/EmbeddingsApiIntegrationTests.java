@@ -240,6 +240,23 @@ class EmbeddingsApiIntegrationTests {
 	}
 
 	@Test
+	void countsBgeLargeTokensExactlyWithItsOwnTokenizer() {
+		// "hello" and "," are one token each in bert-base-uncased: 256 repeats are 512
+		// tokens,
+		// the limit (special tokens not counted), though only 256 words.
+		String atLimit = "hello, ".repeat(256);
+		assertThat(call(FakeSiliconFlow.SEARCH_KEY,
+				"{\"model\":\"BAAI/bge-large-en-v1.5\",\"input\":\"" + atLimit + "\"}").status)
+			.isEqualTo(200);
+
+		Reply over = call(FakeSiliconFlow.SEARCH_KEY,
+				"{\"model\":\"BAAI/bge-large-en-v1.5\",\"input\":[\"x\",\"" + atLimit + "hello\"]}");
+		assertError(over, 400, "invalid_request_error", null, "input");
+		assertThat(over.body.get("error").get("message").stringValue()).contains("index 1").contains("513 tokens");
+		assertThat(upstream.calls()).hasSize(1);
+	}
+
+	@Test
 	void forwardsAllowedDimensionsOnlyToModelsThatAcceptThem() {
 		Reply reply = call(FakeSiliconFlow.SEARCH_KEY,
 				"{\"model\":\"Qwen/Qwen3-Embedding-4B\",\"input\":\"x\",\"dimensions\":256}");

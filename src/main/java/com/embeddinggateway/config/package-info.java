@@ -1,0 +1,8 @@
+/**
+ * Cross-cutting wiring only: start-up messages and settings that belong to no single step
+ * of a request.
+ */
+@NullMarked
+package com.embeddinggateway.config;
+
+import org.jspecify.annotations.NullMarked;
