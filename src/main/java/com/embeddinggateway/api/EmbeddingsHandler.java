@@ -80,13 +80,15 @@ class EmbeddingsHandler {
 
 	Mono<ServerResponse> embed(ServerRequest request) {
 		return Mono.defer(() -> {
+			RequestFacts facts = RequestFacts.start(request.exchange());
 			Tenant tenant = this.tenants.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+			facts.tenant = tenant.id();
 			if (request.headers().contentLength().orElse(0) > this.maxRequestBytes) {
 				throw new RequestTooLargeException();
 			}
 			String requestId = RequestIdFilter.requestId(request.exchange());
 			return readBody(request).map((body) -> EmbeddingsRequest.parse(body, this.json))
-				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers()));
+				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
 		});
 	}
 
@@ -115,19 +117,26 @@ class EmbeddingsHandler {
 	}
 
 	private Mono<ServerResponse> embed(Tenant tenant, EmbeddingsRequest request, String requestId,
-			ServerRequest.Headers headers) {
+			ServerRequest.Headers headers, RequestFacts facts) {
 		ModelSpec model = this.catalog.find(request.model())
 			.filter(tenant::mayUse)
 			.orElseThrow(() -> new ModelNotFoundException(request.model()));
+		facts.model = model.name();
+		facts.inputs = request.inputs().size();
 		InputRules.check(model, request.inputs(), request.dimensions());
 		UpstreamCall call = new UpstreamCall(model.primary().upstream(), model.primary().model(), request.inputs(),
 				request.dimensions(), tenant.upstreamApiKey(), requestId);
-		Deadline deadline = Deadline.after(timeout(headers), Schedulers.parallel());
+		Duration timeout = timeout(headers);
+		Deadline deadline = Deadline.after(timeout, Schedulers.parallel());
 		return this.tokenLimits.check(model, request.inputs())
 			.then(Mono.defer(() -> this.fanout.embed(model, call, deadline)))
-			.timeout(deadline.remaining(), Mono.error(() -> new DeadlineExceededException(
-					"The request did not complete within its deadline of " + timeout(headers).toMillis() + " ms.")))
-			.map((embeddings) -> EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64()))
+			.timeout(deadline.remaining(),
+					Mono.error(() -> new DeadlineExceededException(
+							"The request did not complete within its deadline of " + timeout.toMillis() + " ms.")))
+			.map((embeddings) -> {
+				facts.tokens = embeddings.promptTokens();
+				return EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64());
+			})
 			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body));
 	}
 

@@ -4,11 +4,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
+import com.embeddinggateway.metrics.GatewayMetrics;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -17,7 +19,8 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Gives every exchange a request id, echoed in {@code x-request-id} (the caller's own
  * when it is a sane token, else a new one), and reports the time spent in
- * {@code openai-processing-ms}, as OpenAI does.
+ * {@code openai-processing-ms}, as OpenAI does; an embeddings request's metrics are
+ * recorded at the same moment, when its status is known.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,6 +33,12 @@ class RequestIdFilter implements WebFilter {
 	/** Printable, short and safe to log: no spaces, quotes or control characters. */
 	private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
 
+	private final GatewayMetrics metrics;
+
+	RequestIdFilter(GatewayMetrics metrics) {
+		this.metrics = metrics;
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		long start = System.nanoTime();
@@ -39,7 +48,14 @@ class RequestIdFilter implements WebFilter {
 		HttpHeaders headers = exchange.getResponse().getHeaders();
 		headers.set(HEADER, id);
 		exchange.getResponse().beforeCommit(() -> {
-			headers.set("openai-processing-ms", Long.toString((System.nanoTime() - start) / 1_000_000));
+			long elapsed = System.nanoTime() - start;
+			headers.set("openai-processing-ms", Long.toString(elapsed / 1_000_000));
+			RequestFacts facts = RequestFacts.of(exchange);
+			HttpStatusCode status = exchange.getResponse().getStatusCode();
+			if (facts != null) {
+				this.metrics.request(facts.tenant, facts.model, (status != null) ? status.value() : 200, elapsed,
+						facts.inputs, facts.tokens);
+			}
 			return Mono.empty();
 		});
 		return chain.filter(exchange);

@@ -9,6 +9,7 @@ import java.util.function.DoubleSupplier;
 
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
@@ -18,7 +19,9 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -62,15 +65,20 @@ public class ResilientUpstream {
 
 	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
 
+	private final GatewayMetrics metrics;
+
 	@Autowired
-	public ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties) {
-		this(upstream, properties, Schedulers.parallel(), () -> ThreadLocalRandom.current().nextDouble());
+	public ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
+			MeterRegistry registry) {
+		this(upstream, properties, metrics, Schedulers.parallel(), () -> ThreadLocalRandom.current().nextDouble());
+		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(this.breakers).bindTo(registry);
 	}
 
-	ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, Scheduler scheduler,
-			DoubleSupplier random) {
+	ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
+			Scheduler scheduler, DoubleSupplier random) {
 		this.upstream = upstream;
 		this.properties = properties;
+		this.metrics = metrics;
 		this.scheduler = scheduler;
 		this.backoff = new Backoff(properties.retry().baseDelay(), properties.retry().maxDelay(), random);
 		this.breakers = CircuitBreakerRegistry.of(breakerConfig(properties.breaker()));
@@ -117,12 +125,54 @@ public class ResilientUpstream {
 						this.properties.pacing().maxConcurrency(), System::nanoTime));
 		return Mono
 			.usingWhen(pacer.acquire(),
-					(permit) -> this.upstream.embed(call)
-						.doOnNext((batch) -> permit.succeeded())
+					(permit) -> timed(target, this.upstream.embed(call)).doOnNext((batch) -> permit.succeeded())
 						.doOnError(UpstreamFailure.RateLimited.class, (limited) -> permit.rateLimited()),
 					(permit) -> Mono.fromRunnable(permit::release))
 			.transformDeferred(CircuitBreakerOperator.of(breaker(target)))
 			.onErrorMap(CallNotPermittedException.class, (closed) -> circuitOpen(target));
+	}
+
+	private Mono<UpstreamBatch> timed(Deployment target, Mono<UpstreamBatch> call) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return call
+				.doOnNext((batch) -> this.metrics.upstreamCall(target.upstream(), target.model(), "success",
+						System.nanoTime() - start))
+				.doOnError((error) -> this.metrics.upstreamCall(target.upstream(), target.model(), outcome(error),
+						System.nanoTime() - start));
+		});
+	}
+
+	/** A fixed name per failure kind, for metric tags. */
+	static String outcome(Throwable error) {
+		if (error instanceof UpstreamFailure.RateLimited) {
+			return "rate_limited";
+		}
+		if (error instanceof UpstreamFailure.Overloaded) {
+			return "overloaded";
+		}
+		if (error instanceof UpstreamFailure.TimedOut) {
+			return "timeout";
+		}
+		if (error instanceof UpstreamFailure.Unreachable) {
+			return "unreachable";
+		}
+		if (error instanceof UpstreamFailure.InputRejected) {
+			return "rejected";
+		}
+		if (error instanceof UpstreamFailure.CredentialsRejected) {
+			return "credentials";
+		}
+		if (error instanceof UpstreamFailure.BatchTooLarge) {
+			return "batch_too_large";
+		}
+		if (error instanceof UpstreamFailure.BadResponse) {
+			return "bad_response";
+		}
+		if (error instanceof CircuitOpenException) {
+			return "circuit_open";
+		}
+		return "error";
 	}
 
 	private Mono<UpstreamBatch> afterFailure(ModelSpec model, UpstreamCall call, Deadline deadline, int number,
@@ -139,16 +189,21 @@ public class ResilientUpstream {
 		}
 		if ((error instanceof UpstreamFailure.RateLimited || error instanceof CircuitOpenException)
 				&& hasAlternative(model, failed)) {
+			this.metrics.spillover(model.name(), failed.model());
 			return attempt(model, call, deadline, number + 1);
 		}
 		if (error instanceof CircuitOpenException) {
 			return Mono.error(error);
 		}
 		Duration wait = this.backoff.delay(number, retryAfter);
-		if (!deadline.allows(wait.plus(this.properties.retry().minAttemptTime()))
-				|| !budget(failed.upstream()).tryRetry()) {
+		if (!deadline.allows(wait.plus(this.properties.retry().minAttemptTime()))) {
 			return Mono.error(error);
 		}
+		if (!budget(failed.upstream()).tryRetry()) {
+			this.metrics.retryBudgetExhausted(failed.upstream());
+			return Mono.error(error);
+		}
+		this.metrics.retry(failed.upstream(), failed.model(), outcome(error));
 		return Mono.delay(wait, this.scheduler).then(attempt(model, call, deadline, number + 1));
 	}
 

@@ -8,12 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamCall;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.embeddinggateway.upstream.UpstreamFailures;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -113,7 +115,8 @@ class ResilientUpstreamTests {
 						1.0, Duration.ofSeconds(10), 100),
 				new ResilienceProperties.Breaker(50, 20, 1000, Duration.ofSeconds(30), 3),
 				new ResilienceProperties.Pacing(64, 2));
-		return new ResilientUpstream(upstream, properties, VirtualTimeScheduler.getOrSet(), () -> 1.0);
+		return new ResilientUpstream(upstream, properties, new GatewayMetrics(new SimpleMeterRegistry()),
+				VirtualTimeScheduler.getOrSet(), () -> 1.0);
 	}
 
 	private static Deadline deadline(Duration timeout) {

@@ -1,0 +1,97 @@
+package com.embeddinggateway.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's own meters. Callers pass only bounded values: tenant ids and catalog
+ * names from configuration, upstream ids, and the fixed outcome names below.
+ */
+@Component
+public class GatewayMetrics {
+
+	/**
+	 * Latency buckets for requests and upstream calls, from a cache hit to a slow
+	 * fan-out.
+	 */
+	private static final Duration[] BUCKETS = { Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+			Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+			Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30) };
+
+	private final MeterRegistry registry;
+
+	public GatewayMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	/** One answered request, whatever its status. */
+	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
+		String statusTag = Integer.toString(status);
+		Timer.builder("gateway.requests")
+			.description("Requests answered, by tenant, model and HTTP status")
+			.tags("tenant", tenant, "model", model, "status", statusTag)
+			.serviceLevelObjectives(BUCKETS)
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+		if (inputs > 0) {
+			Counter.builder("gateway.inputs")
+				.description("Texts embedded")
+				.tags("tenant", tenant, "model", model)
+				.register(this.registry)
+				.increment(inputs);
+		}
+		if (tokens > 0) {
+			Counter.builder("gateway.tokens")
+				.description("Prompt tokens counted by the upstreams")
+				.tags("tenant", tenant, "model", model)
+				.register(this.registry)
+				.increment(tokens);
+		}
+	}
+
+	/** One upstream call; {@code outcome} is {@code success} or a failure kind. */
+	public void upstreamCall(String upstream, String model, String outcome, long nanos) {
+		Timer.builder("gateway.upstream.calls")
+			.description("Calls to upstream deployments, by outcome")
+			.tags("upstream", upstream, "model", model, "outcome", outcome)
+			.serviceLevelObjectives(BUCKETS)
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** A retry was sent, after a failure of kind {@code reason}. */
+	public void retry(String upstream, String model, String reason) {
+		Counter.builder("gateway.upstream.retries")
+			.description("Retries sent after a transient failure")
+			.tags("upstream", upstream, "model", model, "reason", reason)
+			.register(this.registry)
+			.increment();
+	}
+
+	/** A transient failure went to the caller because the retry budget was spent. */
+	public void retryBudgetExhausted(String upstream) {
+		Counter.builder("gateway.upstream.retry.budget.exhausted")
+			.description("Failures passed on because the upstream's retry budget was spent")
+			.tags("upstream", upstream)
+			.register(this.registry)
+			.increment();
+	}
+
+	/**
+	 * A call moved away from deployment {@code from} to another one of the same model.
+	 */
+	public void spillover(String model, String from) {
+		Counter.builder("gateway.upstream.spillovers")
+			.description("Calls moved from a rate-limited or open deployment to another of the same model")
+			.tags("model", model, "from", from)
+			.register(this.registry)
+			.increment();
+	}
+
+}

@@ -1,0 +1,10 @@
+/**
+ * What the gateway reports to Prometheus: requests, inputs and tokens per tenant and
+ * model, upstream calls, retries and spillovers per deployment. Every tag comes from
+ * configuration (tenant ids, catalog names, upstream ids) or a fixed set of outcomes,
+ * never from what a caller sends, so the number of series stays bounded.
+ */
+@NullMarked
+package com.embeddinggateway.metrics;
+
+import org.jspecify.annotations.NullMarked;
