@@ -231,6 +231,7 @@ start gateway java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
 	'--gateway.models[0].upstream=slow' \
 	'--gateway.tenants[0].id=bench' \
 	"--gateway.tenants[0].api-key-sha256[0]=$digest" \
+	--gateway.local.enabled=true \
 	"${GATEWAY_FANOUT_ARGS[@]}"
 GATEWAY_PID=$!
 
@@ -287,6 +288,12 @@ each_target 32x1024-base64 fast --mode closed --connections "$CONNECTIONS" --mod
 	--inputs 32 --encoding-format base64
 each_target qwen8b-32x4096 fast --mode closed --connections "$CONNECTIONS" \
 	--model Qwen/Qwen3-Embedding-8B --inputs 32
+# The in-process model, gateway only (nothing to proxy): texts/s is req/s x inputs. Two callers
+# keep its two workers busy without overflowing its queue.
+for inputs in 1 32; do
+	load "local-en-${inputs}x384" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
+		--mode closed --connections 2 --model BAAI/bge-small-en-v1.5 --inputs "$inputs"
+done
 
 # --- the report --------------------------------------------------------------------------
 gateway_alive=true

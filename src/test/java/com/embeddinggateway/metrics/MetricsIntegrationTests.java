@@ -66,6 +66,8 @@ class MetricsIntegrationTests {
 			.contains(
 					"gateway_upstream_retries_total{model=\"BAAI/bge-m3\",reason=\"overloaded\",upstream=\"siliconflow\"} 1.0")
 			.contains("resilience4j_circuitbreaker_state{name=\"siliconflow:BAAI/bge-m3\",state=\"closed\"} 1.0")
+			.doesNotContain("http_server_requests")
+			.doesNotContain("http_client_requests")
 			.doesNotContain("no-such-model")
 			.doesNotContain(FakeSiliconFlow.SEARCH_KEY)
 			.doesNotContain("eg-unknown-key")
