@@ -152,6 +152,23 @@ class FanoutIntegrationTests {
 	}
 
 	@Test
+	void readsAnUpstreamAnswerThatArrivesInManySmallPieces() {
+		List<String> inputs = texts(8);
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.willReturn(aResponse().withStatus(200)
+					.withBody(FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16))
+					.withChunkedDribbleDelay(97, 300)));
+
+		JsonNode floats = embed("BAAI/bge-m3", inputs, 200);
+		JsonNode base64 = embed("BAAI/bge-m3", inputs, 200, ",\"encoding_format\":\"base64\"");
+
+		assertInOrder(floats, inputs, 16);
+		assertThat(base64.get("data")).hasSize(8);
+		assertThat(base64.get("data").get(7).get("embedding").stringValue()).isNotEmpty();
+	}
+
+	@Test
 	void forwardsDimensionsOnEveryPart() {
 		List<String> inputs = texts(40);
 
