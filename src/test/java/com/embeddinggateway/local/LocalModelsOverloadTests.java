@@ -57,8 +57,13 @@ class LocalModelsOverloadTests {
 			}
 		}
 
-		// One call runs, one waits in the queue; the others cannot have been accepted.
-		assertThat(succeeded).isGreaterThanOrEqualTo(2);
+		// At most one call runs and one waits in the queue (an idle worker may not yet
+		// have
+		// taken the first call off the queue when the second arrives, so one or two
+		// succeed);
+		// the others cannot have been accepted.
+		assertThat(succeeded).isBetween(1, 2);
+		assertThat(succeeded + failures.size()).isEqualTo(10);
 		assertThat(failures).isNotEmpty().allSatisfy((failure) -> {
 			assertThat(failure).isInstanceOf(LocalModelOverloadedException.class).hasMessageContaining(EN).hasNoCause();
 			assertThat(((LocalModelOverloadedException) failure).retryAfter()).isEqualTo(Duration.ofSeconds(3));
