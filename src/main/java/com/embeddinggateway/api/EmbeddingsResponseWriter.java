@@ -25,34 +25,47 @@ final class EmbeddingsResponseWriter {
 	}
 
 	static byte[] write(String model, Embeddings embeddings, boolean base64) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(estimateSize(embeddings, base64));
-		write(out, "{\"object\":\"list\",\"model\":\"");
-		out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(model));
-		write(out, "\",\"data\":[");
+		byte[] head = concat(ascii("{\"object\":\"list\",\"model\":\""),
+				JsonStringEncoder.getInstance().quoteAsUTF8(model), ascii("\",\"data\":["));
+		long tokens = embeddings.promptTokens();
+		byte[] tail = ascii("],\"usage\":{\"prompt_tokens\":" + tokens + ",\"completion_tokens\":0,\"total_tokens\":"
+				+ tokens + "}}");
+		// Sized exactly in a first pass, so the vectors are copied once, into the answer.
+		long size = head.length + tail.length;
 		int index = 0;
 		for (UpstreamBatch batch : embeddings.batches()) {
-			for (int i = 0; i < batch.size(); i++) {
-				if (index > 0) {
-					out.write(',');
-				}
-				out.writeBytes(ITEM_START);
-				write(out, Integer.toString(index++));
-				out.writeBytes(EMBEDDING);
-				if (base64) {
-					out.write('"');
-					out.writeBytes(Base64.getEncoder().encode(littleEndian(batch.floats(i))));
-					out.write('"');
-				}
-				else {
-					batch.writeJson(i, out);
-				}
-				out.write('}');
+			for (int i = 0; i < batch.size(); i++, index++) {
+				size += ((index > 0) ? 1 : 0) + ITEM_START.length + digits(index) + EMBEDDING.length + 1
+						+ (base64 ? base64Length(batch.dimensions()) + 2 : batch.jsonLength(i));
 			}
 		}
-		long tokens = embeddings.promptTokens();
-		write(out, "],\"usage\":{\"prompt_tokens\":" + tokens + ",\"completion_tokens\":0,\"total_tokens\":" + tokens
-				+ "}}");
-		return out.toByteArray();
+		if (size > Integer.MAX_VALUE - 16) {
+			throw new IllegalStateException("Response of " + size + " bytes is too large to send");
+		}
+		Answer out = new Answer((int) size);
+		out.put(head);
+		index = 0;
+		for (UpstreamBatch batch : embeddings.batches()) {
+			for (int i = 0; i < batch.size(); i++, index++) {
+				if (index > 0) {
+					out.put((byte) ',');
+				}
+				out.put(ITEM_START);
+				out.putDigits(index);
+				out.put(EMBEDDING);
+				if (base64) {
+					out.put((byte) '"');
+					out.put(Base64.getEncoder().encode(littleEndian(batch.floats(i))));
+					out.put((byte) '"');
+				}
+				else {
+					out.position = batch.copyJson(i, out.bytes, out.position);
+				}
+				out.put((byte) '}');
+			}
+		}
+		out.put(tail);
+		return out.bytes;
 	}
 
 	static byte[] littleEndian(float[] vector) {
@@ -61,22 +74,50 @@ final class EmbeddingsResponseWriter {
 		return buffer.array();
 	}
 
-	private static int estimateSize(Embeddings embeddings, boolean base64) {
-		long size = 256;
-		for (UpstreamBatch batch : embeddings.batches()) {
-			for (int i = 0; i < batch.size(); i++) {
-				size += 64 + (base64 ? (batch.dimensions() * 16L + 2) / 3 + 2 : batch.jsonLength(i));
-			}
-		}
-		return (int) Math.min(size, Integer.MAX_VALUE - 16);
+	private static int base64Length(int dimensions) {
+		return 4 * ((dimensions * Float.BYTES + 2) / 3);
 	}
 
-	private static void write(ByteArrayOutputStream out, String ascii) {
-		out.writeBytes(ascii.getBytes(StandardCharsets.US_ASCII));
+	private static int digits(int value) {
+		return (value < 10) ? 1 : Integer.toString(value).length();
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (byte[] part : parts) {
+			out.writeBytes(part);
+		}
+		return out.toByteArray();
 	}
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/** A byte array of the answer's exact size and where writing has got to. */
+	private static final class Answer {
+
+		final byte[] bytes;
+
+		int position;
+
+		Answer(int size) {
+			this.bytes = new byte[size];
+		}
+
+		void put(byte b) {
+			this.bytes[this.position++] = b;
+		}
+
+		void put(byte[] part) {
+			System.arraycopy(part, 0, this.bytes, this.position, part.length);
+			this.position += part.length;
+		}
+
+		void putDigits(int value) {
+			put(Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
+		}
+
 	}
 
 }

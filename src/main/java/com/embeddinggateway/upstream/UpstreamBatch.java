@@ -69,9 +69,14 @@ public final class UpstreamBatch {
 		return this.ends[i] - this.starts[i];
 	}
 
-	/** Appends vector {@code i} as the JSON array the upstream sent. */
-	public void writeJson(int i, ByteArrayOutputStream out) {
-		out.write(this.body, this.starts[i], this.ends[i] - this.starts[i]);
+	/**
+	 * Copies vector {@code i}, as the JSON array the upstream sent, into {@code target}
+	 * at {@code offset}; returns the offset after it.
+	 */
+	public int copyJson(int i, byte[] target, int offset) {
+		int length = this.ends[i] - this.starts[i];
+		System.arraycopy(this.body, this.starts[i], target, offset, length);
+		return offset + length;
 	}
 
 	/**

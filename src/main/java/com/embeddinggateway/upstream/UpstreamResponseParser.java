@@ -141,73 +141,102 @@ final class UpstreamResponseParser {
 		return dimensions;
 	}
 
-	/** Reads {@code [n, n, ...]}, checking each number; returns how many. */
+	/**
+	 * Reads {@code [n, n, ...]}, checking each number against JSON's grammar; returns how
+	 * many. This loop runs over every byte of every vector, so it keeps its position in a
+	 * local and takes the common {@code digits,digits} path without calls.
+	 */
 	private int readNumberArray() {
-		this.pos++;
-		skipWhitespace();
-		int count = 0;
-		if (peekRaw() == ']') {
-			this.pos++;
+		byte[] b = this.body;
+		int n = b.length;
+		int p = whitespace(b, this.pos + 1);
+		if (p < n && b[p] == ']') {
+			this.pos = p + 1;
 			return 0;
 		}
+		int count = 0;
 		while (true) {
-			skipNumber();
+			p = number(b, p);
 			count++;
-			skipWhitespace();
-			byte next = peekRaw();
-			this.pos++;
-			if (next == ']') {
+			if (p < n && b[p] == ',') {
+				p++;
+				if (p < n && b[p] <= ' ') {
+					p = whitespace(b, p);
+				}
+				continue;
+			}
+			p = whitespace(b, p);
+			if (p >= n) {
+				throw bad("ends too early");
+			}
+			if (b[p] == ']') {
+				this.pos = p + 1;
 				return count;
 			}
-			if (next != ',') {
+			if (b[p] != ',') {
 				throw bad("has an embedding that is not an array of numbers");
 			}
-			skipWhitespace();
+			p = whitespace(b, p + 1);
 		}
+	}
+
+	/** The position after the number at {@code p}, or a failure if there is none. */
+	private int number(byte[] b, int p) {
+		int n = b.length;
+		if (p < n && b[p] == '-') {
+			p++;
+		}
+		if (p >= n) {
+			throw bad("ends too early");
+		}
+		int c = b[p];
+		if (c == '0') {
+			p++;
+		}
+		else if (c >= '1' && c <= '9') {
+			p++;
+			while (p < n && (c = b[p]) >= '0' && c <= '9') {
+				p++;
+			}
+		}
+		else {
+			throw bad("has an embedding that is not an array of numbers");
+		}
+		if (p < n && b[p] == '.') {
+			int digits = ++p;
+			while (p < n && (c = b[p]) >= '0' && c <= '9') {
+				p++;
+			}
+			if (p == digits) {
+				throw bad("has a malformed number");
+			}
+		}
+		if (p < n && ((c = b[p]) == 'e' || c == 'E')) {
+			p++;
+			if (p < n && ((c = b[p]) == '+' || c == '-')) {
+				p++;
+			}
+			int digits = p;
+			while (p < n && (c = b[p]) >= '0' && c <= '9') {
+				p++;
+			}
+			if (p == digits) {
+				throw bad("has a malformed number");
+			}
+		}
+		return p;
+	}
+
+	private static int whitespace(byte[] b, int p) {
+		while (p < b.length && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t')) {
+			p++;
+		}
+		return p;
 	}
 
 	/** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}, JSON's number grammar. */
 	private void skipNumber() {
-		byte[] b = this.body;
-		int p = this.pos;
-		if (p < b.length && b[p] == '-') {
-			p++;
-		}
-		if (p < b.length && b[p] == '0') {
-			p++;
-		}
-		else {
-			int digits = p;
-			while (p < b.length && isDigit(b[p])) {
-				p++;
-			}
-			if (p == digits) {
-				throw bad("has an embedding that is not an array of numbers");
-			}
-		}
-		if (p < b.length && b[p] == '.') {
-			int digits = ++p;
-			while (p < b.length && isDigit(b[p])) {
-				p++;
-			}
-			if (p == digits) {
-				throw bad("has a malformed number");
-			}
-		}
-		if (p < b.length && (b[p] == 'e' || b[p] == 'E')) {
-			p++;
-			if (p < b.length && (b[p] == '+' || b[p] == '-')) {
-				p++;
-			}
-			int digits = p;
-			while (p < b.length && isDigit(b[p])) {
-				p++;
-			}
-			if (p == digits) {
-				throw bad("has a malformed number");
-			}
-		}
-		this.pos = p;
+		this.pos = number(this.body, this.pos);
 	}
 
 	private long readLong() {
@@ -325,12 +354,7 @@ final class UpstreamResponseParser {
 	}
 
 	private void skipWhitespace() {
-		byte[] b = this.body;
-		int p = this.pos;
-		while (p < b.length && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t')) {
-			p++;
-		}
-		this.pos = p;
+		this.pos = whitespace(this.body, this.pos);
 	}
 
 	private static boolean isDigit(byte b) {

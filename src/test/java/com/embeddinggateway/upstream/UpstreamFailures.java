@@ -23,6 +23,11 @@ public final class UpstreamFailures {
 		return new UpstreamFailure.BadResponse("garbage", 200);
 	}
 
+	/** An upstream answer for {@code expected} inputs, read as the client reads it. */
+	public static UpstreamBatch parse(String body, int expected) {
+		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, "m");
+	}
+
 	/** One three-component vector. */
 	public static UpstreamBatch batch() {
 		return UpstreamResponseParser
