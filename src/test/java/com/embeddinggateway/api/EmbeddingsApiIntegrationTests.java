@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.GatewayClient;
 import com.github.tomakehurst.wiremock.http.Fault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -114,26 +112,13 @@ class EmbeddingsApiIntegrationTests {
 
 	@Test
 	void everyResponseCarriesRequestIdAndProcessingTime() {
-		EntityExchangeResult<byte[]> ok = client().post()
-			.uri("/v1/embeddings")
-			.header("Authorization", "Bearer " + FakeSiliconFlow.SEARCH_KEY)
-			.header("x-request-id", "caller-id-42")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"model\":\"bge-m3\",\"input\":\"x\"}")
-			.exchange()
-			.expectBody()
-			.returnResult();
+		EntityExchangeResult<byte[]> ok = client().embed(FakeSiliconFlow.SEARCH_KEY,
+				"{\"model\":\"bge-m3\",\"input\":\"x\"}", "x-request-id", "caller-id-42");
 		assertThat(ok.getResponseHeaders().getFirst("x-request-id")).isEqualTo("caller-id-42");
 		assertThat(ok.getResponseHeaders().getFirst("openai-processing-ms")).matches("\\d+");
 		assertThat(upstream.requests().get(0).getHeader("x-request-id")).isEqualTo("caller-id-42");
 
-		EntityExchangeResult<byte[]> refused = client().post()
-			.uri("/v1/embeddings")
-			.header("x-request-id", "bad id with spaces\"")
-			.bodyValue("{}")
-			.exchange()
-			.expectBody()
-			.returnResult();
+		EntityExchangeResult<byte[]> refused = client().embed(null, "{}", "x-request-id", "bad id with spaces\"");
 		assertThat(refused.getResponseHeaders().getFirst("x-request-id")).matches("req_[0-9a-f]{32}");
 		assertThat(refused.getResponseHeaders().getFirst("openai-processing-ms")).matches("\\d+");
 	}
@@ -391,15 +376,9 @@ class EmbeddingsApiIntegrationTests {
 
 	@Test
 	void listsTheModelsTheTenantMayUse() {
-		JsonNode models = json.readTree(client().get()
-			.uri("/v1/models")
-			.header("Authorization", "Bearer " + FakeSiliconFlow.CHAT_KEY)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBody());
+		EntityExchangeResult<byte[]> listed = client().get("/v1/models", FakeSiliconFlow.CHAT_KEY);
+		assertThat(listed.getStatus().value()).isEqualTo(200);
+		JsonNode models = json.readTree(listed.getResponseBody());
 
 		assertThat(models.get("data")).hasSize(1);
 		assertThat(models.get("data").get(0).get("id").stringValue()).isEqualTo("BAAI/bge-m3");
@@ -441,12 +420,8 @@ class EmbeddingsApiIntegrationTests {
 		return values;
 	}
 
-	private WebTestClient client() {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(256 * 1024 * 1024))
-			.build();
+	private GatewayClient client() {
+		return new GatewayClient(this.port);
 	}
 
 	private Reply call(String key, String body) {
@@ -454,11 +429,7 @@ class EmbeddingsApiIntegrationTests {
 	}
 
 	private Reply call(String path, String key, String body) {
-		EntityExchangeResult<byte[]> result = client().post().uri(path).headers((headers) -> {
-			if (key != null) {
-				headers.setBearerAuth(key);
-			}
-		}).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectBody().returnResult();
+		EntityExchangeResult<byte[]> result = client().post(path, key, body);
 		byte[] bytes = result.getResponseBody();
 		String raw = (bytes != null) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : "";
 		return new Reply(result.getStatus().value(), raw.isEmpty() ? json.createObjectNode() : json.readTree(raw), raw,

@@ -1,8 +1,7 @@
 package com.embeddinggateway.api;
 
-import java.time.Duration;
-
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.GatewayClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -12,10 +11,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.embeddinggateway.tenancy.TenancyProperties;
 import com.embeddinggateway.upstream.UpstreamProperties;
@@ -83,18 +80,8 @@ class SecretsStayOutOfLogsIntegrationTests {
 	}
 
 	private String call(String key, String model) {
-		byte[] body = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build()
-			.post()
-			.uri("/v1/embeddings")
-			.header("Authorization", "Bearer " + key)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"model\":\"" + model + "\",\"input\":[\"secret-free text\"]}")
-			.exchange()
-			.expectBody()
-			.returnResult()
+		byte[] body = new GatewayClient(this.port)
+			.embed(key, "{\"model\":\"" + model + "\",\"input\":[\"secret-free text\"]}")
 			.getResponseBody();
 		return (body != null) ? new String(body, java.nio.charset.StandardCharsets.UTF_8) : "";
 	}

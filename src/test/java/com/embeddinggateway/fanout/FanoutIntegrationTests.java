@@ -1,11 +1,11 @@
 package com.embeddinggateway.fanout;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.GatewayClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,11 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -207,19 +205,7 @@ class FanoutIntegrationTests {
 
 	private JsonNode embed(String model, List<String> inputs, int status, String extra) {
 		String body = "{\"model\":\"" + model + "\",\"input\":" + json.writeValueAsString(inputs) + extra + "}";
-		EntityExchangeResult<byte[]> result = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(60))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(256 * 1024 * 1024))
-			.build()
-			.post()
-			.uri("/v1/embeddings")
-			.header("Authorization", "Bearer " + FakeSiliconFlow.SEARCH_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectBody()
-			.returnResult();
+		EntityExchangeResult<byte[]> result = new GatewayClient(this.port).embed(FakeSiliconFlow.SEARCH_KEY, body);
 		assertThat(result.getStatus().value()).isEqualTo(status);
 		return json.readTree(result.getResponseBody());
 	}

@@ -1,18 +1,15 @@
 package com.embeddinggateway.metrics;
 
-import java.time.Duration;
-
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.GatewayClient;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -75,26 +72,13 @@ class MetricsIntegrationTests {
 	}
 
 	private String scrape() {
-		return new String(
-				client().get().uri("/actuator/prometheus").exchange().expectBody().returnResult().getResponseBody());
+		return new String(new GatewayClient(this.port).get("/actuator/prometheus", null).getResponseBody());
 	}
 
 	private void embed(String key, String model, String input, int status) {
-		client().post()
-			.uri("/v1/embeddings")
-			.header("Authorization", "Bearer " + key)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"model\":\"" + model + "\",\"input\":" + input + "}")
-			.exchange()
-			.expectStatus()
-			.isEqualTo(status);
-	}
-
-	private WebTestClient client() {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		assertThat(new GatewayClient(this.port).embed(key, "{\"model\":\"" + model + "\",\"input\":" + input + "}")
+			.getStatus()
+			.value()).isEqualTo(status);
 	}
 
 }

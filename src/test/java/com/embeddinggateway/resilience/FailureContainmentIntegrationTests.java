@@ -1,8 +1,7 @@
 package com.embeddinggateway.resilience;
 
-import java.time.Duration;
-
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.GatewayClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,11 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -115,18 +112,8 @@ class FailureContainmentIntegrationTests {
 	}
 
 	private EntityExchangeResult<byte[]> call(String model, int status) {
-		EntityExchangeResult<byte[]> result = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build()
-			.post()
-			.uri("/v1/embeddings")
-			.header("Authorization", "Bearer " + FakeSiliconFlow.SEARCH_KEY)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"model\":\"" + model + "\",\"input\":\"x\"}")
-			.exchange()
-			.expectBody()
-			.returnResult();
+		EntityExchangeResult<byte[]> result = new GatewayClient(this.port).embed(FakeSiliconFlow.SEARCH_KEY,
+				"{\"model\":\"" + model + "\",\"input\":\"x\"}");
 		assertThat(result.getStatus().value()).isEqualTo(status);
 		return result;
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.GatewayClient;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterAll;
@@ -15,11 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -181,23 +180,8 @@ class RetryIntegrationTests {
 	}
 
 	private JsonNode embed(String model, List<String> inputs, int status, String... headers) {
-		EntityExchangeResult<byte[]> result = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.port)
-			.responseTimeout(Duration.ofSeconds(60))
-			.build()
-			.post()
-			.uri("/v1/embeddings")
-			.headers((http) -> {
-				http.setBearerAuth(FakeSiliconFlow.SEARCH_KEY);
-				for (int i = 0; i < headers.length; i += 2) {
-					http.set(headers[i], headers[i + 1]);
-				}
-			})
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"model\":\"" + model + "\",\"input\":" + json.writeValueAsString(inputs) + "}")
-			.exchange()
-			.expectBody()
-			.returnResult();
+		EntityExchangeResult<byte[]> result = new GatewayClient(this.port).embed(FakeSiliconFlow.SEARCH_KEY,
+				"{\"model\":\"" + model + "\",\"input\":" + json.writeValueAsString(inputs) + "}", headers);
 		assertThat(result.getStatus().value()).isEqualTo(status);
 		return json.readTree(result.getResponseBody());
 	}
