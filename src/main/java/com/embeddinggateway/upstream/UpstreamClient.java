@@ -1,30 +1,41 @@
 package com.embeddinggateway.upstream;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Sends one batch of texts to an upstream and returns its vectors, or fails with an
  * {@link UpstreamFailure}. Always asks for {@code float}: whether SiliconFlow's base64 is
  * little-endian float32 is undocumented, so the gateway encodes base64 itself.
+ * <p>
+ * Calls go straight through Reactor Netty's {@link HttpClient}: the request is one
+ * buffer, and the answer's chunks are copied once, as they arrive, into the array the
+ * parser reads. A general-purpose client's codec layers would only add work to every
+ * call.
  */
 @Component
 public class UpstreamClient implements DisposableBean {
@@ -33,17 +44,19 @@ public class UpstreamClient implements DisposableBean {
 
 	private static final String TRACE_HEADER = "x-siliconcloud-trace-id";
 
-	private static final byte[] EMPTY = new byte[0];
-
 	private final Map<String, Target> targets = new LinkedHashMap<>();
 
 	private final ConnectionProvider connections;
+
+	private final HttpClient http;
+
+	private final int maxResponseBytes;
 
 	private final JsonMapper json;
 
 	private final UpstreamErrors errors;
 
-	public UpstreamClient(WebClient.Builder builder, UpstreamProperties properties, JsonMapper json) {
+	public UpstreamClient(UpstreamProperties properties, JsonMapper json) {
 		UpstreamProperties.HttpClient settings = properties.httpClient();
 		this.connections = ConnectionProvider.builder("upstream")
 			.maxConnections(settings.maxConnections())
@@ -51,18 +64,15 @@ public class UpstreamClient implements DisposableBean {
 			.pendingAcquireTimeout(settings.pendingAcquireTimeout())
 			.maxIdleTime(settings.maxIdleTime())
 			.build();
-		reactor.netty.http.client.HttpClient http = reactor.netty.http.client.HttpClient.create(this.connections)
+		this.http = HttpClient.create(this.connections)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
 			.responseTimeout(settings.responseTimeout())
 			.compress(true);
-		WebClient webClient = builder.clone()
-			.clientConnector(new ReactorClientHttpConnector(http))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) settings.maxResponseSize().toBytes()))
-			.build();
+		this.maxResponseBytes = (int) Math.min(Integer.MAX_VALUE, settings.maxResponseSize().toBytes());
 		for (UpstreamProperties.Upstream upstream : properties.upstreams()) {
 			String url = upstream.baseUrl().toString().replaceAll("/+$", "") + "/embeddings";
-			if (this.targets.put(upstream.id(),
-					new Target(webClient, url, ApiKey.of(upstream.apiKey()), upstream.tenantKeys())) != null) {
+			ApiKey key = ApiKey.of(upstream.apiKey());
+			if (this.targets.put(upstream.id(), new Target(url, key, upstream.tenantKeys())) != null) {
 				throw new IllegalStateException("gateway.upstreams: id '" + upstream.id() + "' is used twice");
 			}
 		}
@@ -79,34 +89,49 @@ public class UpstreamClient implements DisposableBean {
 		ApiKey key = (call.apiKey().isPresent() && target.tenantKeys()) ? call.apiKey() : target.apiKey();
 		byte[] body = this.json
 			.writeValueAsBytes(new EmbeddingsCall(call.model(), call.inputs(), "float", call.dimensions()));
-		return target.webClient()
-			.post()
-			.uri(target.url())
-			.contentType(MediaType.APPLICATION_JSON)
-			.accept(MediaType.APPLICATION_JSON)
-			.headers((headers) -> {
-				if (key.isPresent()) {
-					headers.setBearerAuth(key.reveal());
-				}
-				headers.set("x-request-id", call.requestId());
-			})
-			.bodyValue(body)
-			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
-				.defaultIfEmpty(EMPTY)
-				.map((bytes) -> read(call, response.statusCode().value(), response.headers().asHttpHeaders(), bytes)))
+		return this.http.post().uri(target.url()).send((request, outbound) -> {
+			request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+				.header(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+				.header("x-request-id", call.requestId());
+			if (key.isPresent()) {
+				request.header(HttpHeaderNames.AUTHORIZATION, "Bearer " + key.reveal());
+			}
+			return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
+		})
+			.response((response, content) -> receive(response, content, call.model())
+				.map((bytes) -> read(call, response, bytes)))
+			.next()
 			.onErrorMap((error) -> !(error instanceof UpstreamFailure),
 					(error) -> UpstreamErrors.fromTransport(error, call.model()))
 			.doOnError(UpstreamFailure.class, (failure) -> logger.warn("request " + call.requestId() + ": "
 					+ call.inputs().size() + " inputs to " + call.upstream() + " failed: " + failure.getMessage()));
 	}
 
-	private UpstreamBatch read(UpstreamCall call, int status, HttpHeaders headers, byte[] body) {
-		String trace = headers.getFirst(TRACE_HEADER);
+	/**
+	 * The whole answer as one array, refused once it passes
+	 * {@code gateway.http-client.max-response-size}. Each chunk is copied while Reactor
+	 * Netty still holds it; it releases the chunk afterwards.
+	 */
+	private Mono<byte[]> receive(HttpClientResponse response, ByteBufFlux content, String model) {
+		long announced = response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+		return content.collect(() -> new ResponseBody(announced, this.maxResponseBytes), (received, chunk) -> {
+			if (!received.append(chunk)) {
+				throw new UpstreamFailure.BadResponse(
+						"Upstream response for " + model + " exceeds gateway.http-client.max-response-size", 200);
+			}
+		}).map(ResponseBody::bytes);
+	}
+
+	private UpstreamBatch read(UpstreamCall call, HttpClientResponse response, byte[] body) {
+		int status = response.status().code();
+		String trace = response.responseHeaders().get(TRACE_HEADER);
 		if (logger.isDebugEnabled()) {
 			logger.debug("request " + call.requestId() + ": " + call.inputs().size() + " inputs to " + call.upstream()
 					+ " " + call.model() + " -> HTTP " + status + " trace " + trace);
 		}
 		if (status / 100 != 2) {
+			HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
 			UpstreamFailure failure = this.errors.fromStatus(status, headers, body, call.model());
 			if (trace != null) {
 				logger.info("request " + call.requestId() + ": upstream trace " + trace + " for HTTP " + status);
@@ -121,7 +146,44 @@ public class UpstreamClient implements DisposableBean {
 		this.connections.dispose();
 	}
 
-	private record Target(WebClient webClient, String url, ApiKey apiKey, boolean tenantKeys) {
+	private record Target(String url, ApiKey apiKey, boolean tenantKeys) {
+	}
+
+	/**
+	 * An answer's bytes as they arrive, in an array sized from {@code Content-Length}
+	 * when the upstream sends one (a compressed answer's length is only a first guess).
+	 */
+	private static final class ResponseBody {
+
+		private final int max;
+
+		private byte[] bytes;
+
+		private int length;
+
+		ResponseBody(long announced, int max) {
+			this.max = max;
+			this.bytes = new byte[(int) Math.max(0, Math.min(announced, max))];
+		}
+
+		boolean append(ByteBuf chunk) {
+			int size = chunk.readableBytes();
+			if (size > this.max - this.length) {
+				return false;
+			}
+			if (size > this.bytes.length - this.length) {
+				long grown = Math.max((long) this.length + size, 2L * this.bytes.length + 8192);
+				this.bytes = Arrays.copyOf(this.bytes, (int) Math.min(grown, this.max));
+			}
+			chunk.readBytes(this.bytes, this.length, size);
+			this.length += size;
+			return true;
+		}
+
+		byte[] bytes() {
+			return (this.length == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.length);
+		}
+
 	}
 
 	/** SiliconFlow's request body; {@code dimensions} is omitted unless set. */

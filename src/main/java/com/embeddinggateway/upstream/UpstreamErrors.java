@@ -16,7 +16,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -69,10 +68,6 @@ final class UpstreamErrors {
 	static UpstreamFailure fromTransport(Throwable error, String model) {
 		if (error instanceof UpstreamFailure failure) {
 			return failure;
-		}
-		if (error instanceof DataBufferLimitException) {
-			return new UpstreamFailure.BadResponse(
-					"Upstream response for " + model + " exceeds gateway.http-client.max-response-size", 200);
 		}
 		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
 			if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {

@@ -50,7 +50,7 @@ public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> u
 	}
 
 	/**
-	 * The WebClient behind every upstream call.
+	 * The HTTP client behind every upstream call.
 	 *
 	 * @param maxConnections connections kept per upstream host (Reactor Netty's default
 	 * of 2 x cores caps a fan-out gateway's throughput)
@@ -60,7 +60,7 @@ public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> u
 	 * @param maxIdleTime idle connections older than this are closed, before a load
 	 * balancer closes them under us
 	 * @param maxResponseSize largest upstream answer buffered (32 x 4096 floats is about
-	 * 1.3 MB of JSON; the 256 KiB codec default is far too small)
+	 * 1.3 MB of JSON)
 	 */
 	public record HttpClient(@DefaultValue("500") @Min(1) int maxConnections,
 			@DefaultValue("10s") Duration pendingAcquireTimeout, @DefaultValue("5s") Duration connectTimeout,

@@ -1,7 +1,7 @@
 /**
  * Talks to embedding providers over HTTP (SiliconFlow and any OpenAI-compatible server):
- * the WebClient and its connection pool, the wire format of one upstream call, the
- * tolerant parsing of its answers, and the classification of every failure where it
+ * the Reactor Netty client and its connection pool, the wire format of one upstream call,
+ * the tolerant parsing of its answers, and the classification of every failure where it
  * enters ({@link com.embeddinggateway.upstream.UpstreamFailure}).
  */
 @NullMarked

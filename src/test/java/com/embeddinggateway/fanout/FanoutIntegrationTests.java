@@ -37,6 +37,7 @@ class FanoutIntegrationTests {
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry registry) {
 		upstream.register(registry);
+		registry.add("gateway.http-client.max-response-size", () -> "2MB");
 	}
 
 	@AfterAll
@@ -164,6 +165,45 @@ class FanoutIntegrationTests {
 		assertInOrder(floats, inputs, 16);
 		assertThat(base64.get("data")).hasSize(8);
 		assertThat(base64.get("data").get(7).get("embedding").stringValue()).isNotEmpty();
+	}
+
+	@Test
+	void refusesAnUpstreamAnswerLargerThanTheLimit() {
+		List<String> inputs = texts(4);
+		String padded = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16) + " ".repeat(2 * 1024 * 1024);
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.willReturn(aResponse().withStatus(200).withBody(padded)));
+
+		JsonNode reply = embed("BAAI/bge-m3", inputs, 502);
+
+		assertThat(reply.get("error").get("code").stringValue()).isEqualTo("upstream_error");
+		assertThat(reply.get("error").get("message").stringValue()).contains("max-response-size");
+	}
+
+	@Test
+	void refusesAnAnswerWithoutALengthOnceItPassesTheLimit() {
+		List<String> inputs = texts(4);
+		String padded = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16) + " ".repeat(2 * 1024 * 1024);
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.willReturn(aResponse().withStatus(200).withBody(padded).withChunkedDribbleDelay(40, 200)));
+
+		JsonNode reply = embed("BAAI/bge-m3", inputs, 502);
+
+		assertThat(reply.get("error").get("message").stringValue()).contains("max-response-size");
+	}
+
+	@Test
+	void acceptsAnAnswerJustUnderTheLimit() {
+		List<String> inputs = texts(4);
+		String answer = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16);
+		String padded = answer + " ".repeat(2 * 1024 * 1024 - answer.length());
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.willReturn(aResponse().withStatus(200).withBody(padded)));
+
+		assertInOrder(embed("BAAI/bge-m3", inputs, 200), inputs, 16);
 	}
 
 	@Test
