@@ -41,6 +41,17 @@ final class AdaptiveConcurrency {
 		this.lastCutNanos = nanoClock.getAsLong();
 	}
 
+	/** A slot if one is free now and nobody is waiting for one, else {@code null}. */
+	@Nullable Permit tryAcquire() {
+		synchronized (this) {
+			if (this.waiters.isEmpty() && this.inFlight < (int) this.limit) {
+				this.inFlight++;
+				return new Permit(this.nanoClock.getAsLong());
+			}
+		}
+		return null;
+	}
+
 	/** A slot, now or as soon as one frees up. */
 	Mono<Permit> acquire() {
 		return Mono.<Permit>create((sink) -> {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 import com.embeddinggateway.catalog.Deployment;
@@ -15,15 +16,15 @@ import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamCall;
 import com.embeddinggateway.upstream.UpstreamFailure;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -64,6 +65,8 @@ public class ResilientUpstream {
 	private final Map<PacingKey, AdaptiveConcurrency> pacers = new ConcurrentHashMap<>();
 
 	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
+
+	private final Map<Deployment, CircuitBreaker> breakerOf = new ConcurrentHashMap<>();
 
 	private final GatewayMetrics metrics;
 
@@ -123,24 +126,25 @@ public class ResilientUpstream {
 		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(new PacingKey(target, call.apiKey()),
 				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
 						this.properties.pacing().maxConcurrency(), System::nanoTime));
-		return Mono
-			.usingWhen(pacer.acquire(),
-					(permit) -> timed(target, this.upstream.embed(call)).doOnNext((batch) -> permit.succeeded())
-						.doOnError(UpstreamFailure.RateLimited.class, (limited) -> permit.rateLimited()),
-					(permit) -> Mono.fromRunnable(permit::release))
-			.transformDeferred(CircuitBreakerOperator.of(breaker(target)))
-			.onErrorMap(CallNotPermittedException.class, (closed) -> circuitOpen(target));
+		AdaptiveConcurrency.Permit now = pacer.tryAcquire();
+		if (now != null) {
+			return guarded(target, call, now);
+		}
+		return pacer.acquire().flatMap((permit) -> guarded(target, call, permit));
 	}
 
-	private Mono<UpstreamBatch> timed(Deployment target, Mono<UpstreamBatch> call) {
-		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return call
-				.doOnNext((batch) -> this.metrics.upstreamCall(target.upstream(), target.model(), "success",
-						System.nanoTime() - start))
-				.doOnError((error) -> this.metrics.upstreamCall(target.upstream(), target.model(), outcome(error),
-						System.nanoTime() - start));
-		});
+	/**
+	 * The call through the deployment's breaker, holding {@code permit} until it ends.
+	 * The breaker, the pacer and the metrics all learn the outcome from one signal.
+	 */
+	private Mono<UpstreamBatch> guarded(Deployment target, UpstreamCall call, AdaptiveConcurrency.Permit permit) {
+		CircuitBreaker breaker = breaker(target);
+		if (!breaker.tryAcquirePermission()) {
+			permit.release();
+			return Mono.error(circuitOpen(target));
+		}
+		CallOutcome outcome = new CallOutcome(target, breaker, permit);
+		return this.upstream.embed(call).doOnEach(outcome).doFinally(outcome::ended);
 	}
 
 	/** A fixed name per failure kind, for metric tags. */
@@ -265,8 +269,8 @@ public class ResilientUpstream {
 	}
 
 	private CircuitBreaker breaker(Deployment deployment) {
-		String name = name(deployment);
-		return this.breakers.find(name).orElseGet(() -> {
+		return this.breakerOf.computeIfAbsent(deployment, (key) -> {
+			String name = name(deployment);
 			CircuitBreaker breaker = this.breakers.circuitBreaker(name);
 			breaker.getEventPublisher().onStateTransition((event) -> {
 				if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -293,6 +297,62 @@ public class ResilientUpstream {
 
 	private static String name(Deployment deployment) {
 		return deployment.upstream() + ":" + deployment.model();
+	}
+
+	/**
+	 * What one call's end means for its breaker, its pacer slot and the metrics. The slot
+	 * is freed exactly once, whatever ends the call; a call cancelled before its answer
+	 * gives its breaker permission back, as the breaker's own operator does.
+	 */
+	private final class CallOutcome implements Consumer<Signal<UpstreamBatch>> {
+
+		private final Deployment target;
+
+		private final CircuitBreaker breaker;
+
+		private final AdaptiveConcurrency.Permit permit;
+
+		private final long startNanos = System.nanoTime();
+
+		private boolean settled;
+
+		CallOutcome(Deployment target, CircuitBreaker breaker, AdaptiveConcurrency.Permit permit) {
+			this.target = target;
+			this.breaker = breaker;
+			this.permit = permit;
+		}
+
+		@Override
+		public void accept(Signal<UpstreamBatch> signal) {
+			if (this.settled || !(signal.isOnNext() || signal.isOnError())) {
+				return;
+			}
+			this.settled = true;
+			long nanos = System.nanoTime() - this.startNanos;
+			Throwable error = signal.getThrowable();
+			if (error == null) {
+				this.permit.succeeded();
+				this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+				ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), "success",
+						nanos);
+				return;
+			}
+			if (error instanceof UpstreamFailure.RateLimited) {
+				this.permit.rateLimited();
+			}
+			this.breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+			ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), outcome(error),
+					nanos);
+		}
+
+		void ended(SignalType type) {
+			if (type == SignalType.CANCEL && !this.settled) {
+				this.settled = true;
+				this.breaker.releasePermission();
+			}
+			this.permit.release();
+		}
+
 	}
 
 	/** Pacing follows the account: the upstream key in use, per deployment. */

@@ -15,6 +15,7 @@ import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamCall;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.embeddinggateway.upstream.UpstreamFailures;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -109,12 +110,64 @@ class ResilientUpstreamTests {
 		assertThat(deadline.remaining()).isZero();
 	}
 
+	@Test
+	void aCancelledCallFreesItsSlotAndGivesItsBreakerPermissionBack() {
+		ResilientUpstream resilient = resilient(answers(Mono.never(), Mono.just(BATCH)), 1);
+
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.thenCancel()
+			.verify();
+		CircuitBreaker breaker = resilient.breakers().circuitBreaker("up:m");
+		assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+
+		assertThat(resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))).block(Duration.ofSeconds(5)))
+			.as("the only slot is free again")
+			.isSameAs(BATCH);
+		assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isOne();
+	}
+
+	@Test
+	void aCallTheBreakerRefusesFailsFastAndKeepsNoSlot() {
+		ResilientUpstream resilient = resilient(answers(Mono.just(BATCH)), 1);
+		CircuitBreaker breaker = resilient.breakers().circuitBreaker("up:m");
+		breaker.transitionToOpenState();
+
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectError(CircuitOpenException.class)
+			.verify();
+		assertThat(this.calls).hasValue(0);
+
+		breaker.transitionToClosedState();
+		assertThat(resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))).block(Duration.ofSeconds(5)))
+			.as("the only slot is free again")
+			.isSameAs(BATCH);
+	}
+
+	@Test
+	void recordsFailuresAndSuccessesOnTheDeploymentsBreaker() {
+		ResilientUpstream resilient = resilient(answers(overloaded(), Mono.just(BATCH)));
+
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(1))
+			.expectNext(BATCH)
+			.verifyComplete();
+		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
+		assertThat(metrics.getNumberOfFailedCalls()).isOne();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isOne();
+	}
+
 	private ResilientUpstream resilient(EmbeddingUpstream upstream) {
+		return resilient(upstream, 64);
+	}
+
+	private ResilientUpstream resilient(EmbeddingUpstream upstream, int maxConcurrency) {
 		ResilienceProperties properties = new ResilienceProperties(Duration.ofSeconds(60),
 				new ResilienceProperties.Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMillis(100),
 						1.0, Duration.ofSeconds(10), 100),
 				new ResilienceProperties.Breaker(50, 20, 1000, Duration.ofSeconds(30), 3),
-				new ResilienceProperties.Pacing(64, 2));
+				new ResilienceProperties.Pacing(maxConcurrency, 1));
 		return new ResilientUpstream(upstream, properties, new GatewayMetrics(new SimpleMeterRegistry()),
 				VirtualTimeScheduler.getOrSet(), () -> 1.0);
 	}
