@@ -1,6 +1,8 @@
 package com.embeddinggateway.metrics;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -26,42 +28,61 @@ public class GatewayMetrics {
 
 	private final MeterRegistry registry;
 
+	/**
+	 * Meters already registered, so that a request looks them up by one small key instead
+	 * of building and sorting their tags again. The keys are as bounded as the tags.
+	 */
+	private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
+
+	private final Map<TenantModel, Counter> inputs = new ConcurrentHashMap<>();
+
+	private final Map<TenantModel, Counter> tokens = new ConcurrentHashMap<>();
+
+	private final Map<UpstreamCallKey, Timer> upstreamCalls = new ConcurrentHashMap<>();
+
 	public GatewayMetrics(MeterRegistry registry) {
 		this.registry = registry;
 	}
 
 	/** One answered request, whatever its status. */
 	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
-		String statusTag = Integer.toString(status);
-		Timer.builder("gateway.requests")
-			.description("Requests answered, by tenant, model and HTTP status")
-			.tags("tenant", tenant, "model", model, "status", statusTag)
-			.serviceLevelObjectives(BUCKETS)
-			.register(this.registry)
+		this.requests
+			.computeIfAbsent(new RequestKey(tenant, model, status),
+					(key) -> Timer.builder("gateway.requests")
+						.description("Requests answered, by tenant, model and HTTP status")
+						.tags("tenant", tenant, "model", model, "status", Integer.toString(status))
+						.serviceLevelObjectives(BUCKETS)
+						.register(this.registry))
 			.record(nanos, TimeUnit.NANOSECONDS);
 		if (inputs > 0) {
-			Counter.builder("gateway.inputs")
-				.description("Texts embedded")
-				.tags("tenant", tenant, "model", model)
-				.register(this.registry)
+			this.inputs
+				.computeIfAbsent(new TenantModel(tenant, model),
+						(key) -> Counter.builder("gateway.inputs")
+							.description("Texts embedded")
+							.tags("tenant", tenant, "model", model)
+							.register(this.registry))
 				.increment(inputs);
 		}
 		if (tokens > 0) {
-			Counter.builder("gateway.tokens")
-				.description("Prompt tokens counted by the upstreams")
-				.tags("tenant", tenant, "model", model)
-				.register(this.registry)
+			this.tokens
+				.computeIfAbsent(new TenantModel(tenant, model),
+						(key) -> Counter.builder("gateway.tokens")
+							.description("Prompt tokens counted by the upstreams")
+							.tags("tenant", tenant, "model", model)
+							.register(this.registry))
 				.increment(tokens);
 		}
 	}
 
 	/** One upstream call; {@code outcome} is {@code success} or a failure kind. */
 	public void upstreamCall(String upstream, String model, String outcome, long nanos) {
-		Timer.builder("gateway.upstream.calls")
-			.description("Calls to upstream deployments, by outcome")
-			.tags("upstream", upstream, "model", model, "outcome", outcome)
-			.serviceLevelObjectives(BUCKETS)
-			.register(this.registry)
+		this.upstreamCalls
+			.computeIfAbsent(new UpstreamCallKey(upstream, model, outcome),
+					(key) -> Timer.builder("gateway.upstream.calls")
+						.description("Calls to upstream deployments, by outcome")
+						.tags("upstream", upstream, "model", model, "outcome", outcome)
+						.serviceLevelObjectives(BUCKETS)
+						.register(this.registry))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
@@ -92,6 +113,15 @@ public class GatewayMetrics {
 			.tags("model", model, "from", from)
 			.register(this.registry)
 			.increment();
+	}
+
+	private record RequestKey(String tenant, String model, int status) {
+	}
+
+	private record TenantModel(String tenant, String model) {
+	}
+
+	private record UpstreamCallKey(String upstream, String model, String outcome) {
 	}
 
 }
