@@ -137,7 +137,10 @@ class EmbeddingsHandler {
 				facts.tokens = embeddings.promptTokens();
 				return EmbeddingsResponseWriter.write(request.model(), embeddings, request.base64());
 			})
-			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body));
+			.flatMap((body) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.contentLength(body.length)
+				.body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body)))));
 	}
 
 	private Mono<byte[]> readBody(ServerRequest request) {

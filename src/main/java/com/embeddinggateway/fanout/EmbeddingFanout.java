@@ -53,6 +53,10 @@ public class EmbeddingFanout {
 	}
 
 	private Flux<UpstreamBatch> run(ModelSpec model, UpstreamCall call, int batchSize, Deadline deadline) {
+		if (call.inputs().size() <= batchSize) {
+			// One part: nothing to order or to run side by side.
+			return send(model, call, deadline);
+		}
 		return Flux.fromIterable(partition(call.inputs(), batchSize))
 			.flatMapSequential((part) -> send(model, call.withInputs(part), deadline), this.maxParallelCalls);
 	}
