@@ -10,6 +10,9 @@ import com.embeddinggateway.fanout.Embeddings;
 import com.embeddinggateway.upstream.UpstreamBatch;
 import tools.jackson.core.io.JsonStringEncoder;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
 /**
  * Writes the OpenAI embeddings response straight to bytes. Float vectors are copied as
  * the upstream's JSON; base64 vectors are little-endian float32, standard alphabet with
@@ -24,13 +27,16 @@ final class EmbeddingsResponseWriter {
 	private EmbeddingsResponseWriter() {
 	}
 
-	static byte[] write(String model, Embeddings embeddings, boolean base64) {
+	/**
+	 * The answer to {@code embeddings}, sized exactly in a first pass, so that it can be
+	 * written in one buffer allocated once and the vectors copied once, into it.
+	 */
+	static Answer prepare(String model, Embeddings embeddings, boolean base64) {
 		byte[] head = concat(ascii("{\"object\":\"list\",\"model\":\""),
 				JsonStringEncoder.getInstance().quoteAsUTF8(model), ascii("\",\"data\":["));
 		long tokens = embeddings.promptTokens();
 		byte[] tail = ascii("],\"usage\":{\"prompt_tokens\":" + tokens + ",\"completion_tokens\":0,\"total_tokens\":"
 				+ tokens + "}}");
-		// Sized exactly in a first pass, so the vectors are copied once, into the answer.
 		long size = head.length + tail.length;
 		int index = 0;
 		for (UpstreamBatch batch : embeddings.batches()) {
@@ -42,30 +48,17 @@ final class EmbeddingsResponseWriter {
 		if (size > Integer.MAX_VALUE - 16) {
 			throw new IllegalStateException("Response of " + size + " bytes is too large to send");
 		}
-		Answer out = new Answer((int) size);
-		out.put(head);
-		index = 0;
-		for (UpstreamBatch batch : embeddings.batches()) {
-			for (int i = 0; i < batch.size(); i++, index++) {
-				if (index > 0) {
-					out.put((byte) ',');
-				}
-				out.put(ITEM_START);
-				out.putDigits(index);
-				out.put(EMBEDDING);
-				if (base64) {
-					out.put((byte) '"');
-					out.put(Base64.getEncoder().encode(littleEndian(batch.floats(i))));
-					out.put((byte) '"');
-				}
-				else {
-					out.position = batch.copyJson(i, out.bytes, out.position);
-				}
-				out.put((byte) '}');
-			}
-		}
-		out.put(tail);
-		return out.bytes;
+		return new Answer(head, tail, embeddings, base64, (int) size);
+	}
+
+	/** The whole answer as one array, for callers that want bytes. */
+	static byte[] write(String model, Embeddings embeddings, boolean base64) {
+		Answer answer = prepare(model, embeddings, base64);
+		DataBuffer buffer = DefaultDataBufferFactory.sharedInstance.allocateBuffer(answer.size());
+		answer.writeTo(buffer);
+		byte[] bytes = new byte[buffer.readableByteCount()];
+		buffer.read(bytes);
+		return bytes;
 	}
 
 	static byte[] littleEndian(float[] vector) {
@@ -94,28 +87,55 @@ final class EmbeddingsResponseWriter {
 		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	/** A byte array of the answer's exact size and where writing has got to. */
-	private static final class Answer {
+	/** An answer ready to be written: its fixed parts and its exact size. */
+	static final class Answer {
 
-		final byte[] bytes;
+		private final byte[] head;
 
-		int position;
+		private final byte[] tail;
 
-		Answer(int size) {
-			this.bytes = new byte[size];
+		private final Embeddings embeddings;
+
+		private final boolean base64;
+
+		private final int size;
+
+		private Answer(byte[] head, byte[] tail, Embeddings embeddings, boolean base64, int size) {
+			this.head = head;
+			this.tail = tail;
+			this.embeddings = embeddings;
+			this.base64 = base64;
+			this.size = size;
 		}
 
-		void put(byte b) {
-			this.bytes[this.position++] = b;
+		int size() {
+			return this.size;
 		}
 
-		void put(byte[] part) {
-			System.arraycopy(part, 0, this.bytes, this.position, part.length);
-			this.position += part.length;
-		}
-
-		void putDigits(int value) {
-			put(Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
+		/** Writes the answer's {@link #size()} bytes into {@code out}. */
+		void writeTo(DataBuffer out) {
+			out.write(this.head);
+			int index = 0;
+			for (UpstreamBatch batch : this.embeddings.batches()) {
+				for (int i = 0; i < batch.size(); i++, index++) {
+					if (index > 0) {
+						out.write((byte) ',');
+					}
+					out.write(ITEM_START);
+					out.write(Integer.toString(index).getBytes(StandardCharsets.US_ASCII));
+					out.write(EMBEDDING);
+					if (this.base64) {
+						out.write((byte) '"');
+						out.write(Base64.getEncoder().encode(littleEndian(batch.floats(i))));
+						out.write((byte) '"');
+					}
+					else {
+						batch.copyJson(i, out);
+					}
+					out.write((byte) '}');
+				}
+			}
+			out.write(this.tail);
 		}
 
 	}

@@ -6,6 +6,8 @@ import java.util.List;
 
 import tools.jackson.core.io.NumberInput;
 
+import org.springframework.core.io.buffer.DataBuffer;
+
 /**
  * The vectors of one upstream call, in the order of the inputs that were sent. Each
  * vector stays as the bytes of its JSON array inside the upstream's body: a float answer
@@ -70,13 +72,10 @@ public final class UpstreamBatch {
 	}
 
 	/**
-	 * Copies vector {@code i}, as the JSON array the upstream sent, into {@code target}
-	 * at {@code offset}; returns the offset after it.
+	 * Appends vector {@code i}, as the JSON array the upstream sent, to {@code target}.
 	 */
-	public int copyJson(int i, byte[] target, int offset) {
-		int length = this.ends[i] - this.starts[i];
-		System.arraycopy(this.body, this.starts[i], target, offset, length);
-		return offset + length;
+	public void copyJson(int i, DataBuffer target) {
+		target.write(this.body, this.starts[i], this.ends[i] - this.starts[i]);
 	}
 
 	/**

@@ -23,8 +23,13 @@ class EmbeddingsResponseWriterTests {
 		UpstreamBatch batch = UpstreamFailures.parse(body.append("]}").toString(), 12);
 		Embeddings embeddings = new Embeddings(List.of(batch, batch), 7);
 
-		String floats = new String(EmbeddingsResponseWriter.write("m\"x", embeddings, false), StandardCharsets.UTF_8);
-		String base64 = new String(EmbeddingsResponseWriter.write("m", embeddings, true), StandardCharsets.UTF_8);
+		byte[] floatBytes = EmbeddingsResponseWriter.write("m\"x", embeddings, false);
+		byte[] base64Bytes = EmbeddingsResponseWriter.write("m", embeddings, true);
+		String floats = new String(floatBytes, StandardCharsets.UTF_8);
+		String base64 = new String(base64Bytes, StandardCharsets.UTF_8);
+
+		assertThat(floatBytes).hasSize(EmbeddingsResponseWriter.prepare("m\"x", embeddings, false).size());
+		assertThat(base64Bytes).hasSize(EmbeddingsResponseWriter.prepare("m", embeddings, true).size());
 
 		assertThat(floats)
 			.startsWith("{\"object\":\"list\",\"model\":\"m\\\"x\",\"data\":[{\"object\":\"embedding\",\"index\":0,")
