@@ -27,7 +27,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -141,23 +140,8 @@ class EmbeddingsHandler {
 			.flatMap((answer) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.contentLength(answer.size())
-				.body((message, context) -> message.writeWith(Mono.fromCallable(() -> written(message, answer)))));
-	}
-
-	/**
-	 * The answer in one buffer from the server's pool: off the heap, so it is neither
-	 * zeroed first nor copied again on its way to the socket.
-	 */
-	private static DataBuffer written(ServerHttpResponse message, EmbeddingsResponseWriter.Answer answer) {
-		DataBuffer buffer = message.bufferFactory().allocateBuffer(answer.size());
-		try {
-			answer.writeTo(buffer);
-			return buffer;
-		}
-		catch (RuntimeException ex) {
-			DataBufferUtils.release(buffer);
-			throw ex;
-		}
+				.body((message, context) -> message
+					.writeWith(Mono.fromCallable(() -> answer.writeTo(message.bufferFactory())))));
 	}
 
 	private Mono<byte[]> readBody(ServerRequest request) {

@@ -4,13 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import com.embeddinggateway.fanout.Embeddings;
 import com.embeddinggateway.upstream.UpstreamBatch;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.io.JsonStringEncoder;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
@@ -53,9 +58,7 @@ final class EmbeddingsResponseWriter {
 
 	/** The whole answer as one array, for callers that want bytes. */
 	static byte[] write(String model, Embeddings embeddings, boolean base64) {
-		Answer answer = prepare(model, embeddings, base64);
-		DataBuffer buffer = DefaultDataBufferFactory.sharedInstance.allocateBuffer(answer.size());
-		answer.writeTo(buffer);
+		DataBuffer buffer = prepare(model, embeddings, base64).writeTo(DefaultDataBufferFactory.sharedInstance);
 		byte[] bytes = new byte[buffer.readableByteCount()];
 		buffer.read(bytes);
 		return bytes;
@@ -112,8 +115,23 @@ final class EmbeddingsResponseWriter {
 			return this.size;
 		}
 
-		/** Writes the answer's {@link #size()} bytes into {@code out}. */
-		void writeTo(DataBuffer out) {
+		/**
+		 * The answer's {@link #size()} bytes in buffers from {@code factory}, joined as
+		 * one.
+		 */
+		DataBuffer writeTo(DataBufferFactory factory) {
+			Output out = new Output(factory, this.size);
+			try {
+				writeTo(out);
+				return out.joined();
+			}
+			catch (RuntimeException ex) {
+				out.release();
+				throw ex;
+			}
+		}
+
+		private void writeTo(Output out) {
 			out.write(this.head);
 			int index = 0;
 			for (UpstreamBatch batch : this.embeddings.batches()) {
@@ -130,12 +148,73 @@ final class EmbeddingsResponseWriter {
 						out.write((byte) '"');
 					}
 					else {
-						batch.copyJson(i, out);
+						out.write(batch.json(i));
 					}
 					out.write((byte) '}');
 				}
 			}
 			out.write(this.tail);
+		}
+
+	}
+
+	/**
+	 * The answer written across buffers of at most {@value #CHUNK_SIZE} bytes. Netty's
+	 * pool serves buffers up to that size from memory it already holds; a single buffer
+	 * for a 400 kB answer would be fresh memory, zeroed first, every time.
+	 */
+	private static final class Output {
+
+		static final int CHUNK_SIZE = 32 * 1024;
+
+		private final DataBufferFactory factory;
+
+		private final List<DataBuffer> chunks = new ArrayList<>();
+
+		private int unallocated;
+
+		private @Nullable DataBuffer current;
+
+		Output(DataBufferFactory factory, int size) {
+			this.factory = factory;
+			this.unallocated = size;
+		}
+
+		void write(byte b) {
+			room().write(b);
+		}
+
+		void write(byte[] bytes) {
+			write(ByteBuffer.wrap(bytes));
+		}
+
+		void write(ByteBuffer source) {
+			while (source.hasRemaining()) {
+				DataBuffer chunk = room();
+				int length = Math.min(source.remaining(), chunk.writableByteCount());
+				chunk.write(source.slice(source.position(), length));
+				source.position(source.position() + length);
+			}
+		}
+
+		private DataBuffer room() {
+			DataBuffer chunk = this.current;
+			if (chunk == null || chunk.writableByteCount() == 0) {
+				int size = Math.max(1, Math.min(CHUNK_SIZE, this.unallocated));
+				chunk = this.factory.allocateBuffer(size);
+				this.unallocated -= size;
+				this.chunks.add(chunk);
+				this.current = chunk;
+			}
+			return chunk;
+		}
+
+		DataBuffer joined() {
+			return this.factory.join(this.chunks);
+		}
+
+		void release() {
+			this.chunks.forEach(DataBufferUtils::release);
 		}
 
 	}

@@ -1,12 +1,11 @@
 package com.embeddinggateway.upstream;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import tools.jackson.core.io.NumberInput;
-
-import org.springframework.core.io.buffer.DataBuffer;
 
 /**
  * The vectors of one upstream call, in the order of the inputs that were sent. Each
@@ -72,10 +71,11 @@ public final class UpstreamBatch {
 	}
 
 	/**
-	 * Appends vector {@code i}, as the JSON array the upstream sent, to {@code target}.
+	 * Vector {@code i} as the JSON array the upstream sent: a read-only view of the
+	 * answer's bytes, for copying them once into the gateway's own answer.
 	 */
-	public void copyJson(int i, DataBuffer target) {
-		target.write(this.body, this.starts[i], this.ends[i] - this.starts[i]);
+	public ByteBuffer json(int i) {
+		return ByteBuffer.wrap(this.body, this.starts[i], this.ends[i] - this.starts[i]).asReadOnlyBuffer();
 	}
 
 	/**

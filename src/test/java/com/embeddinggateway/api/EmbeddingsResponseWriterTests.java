@@ -9,6 +9,8 @@ import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamFailures;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +46,36 @@ class EmbeddingsResponseWriterTests {
 							+ "\"}")
 			.endsWith("}}")
 			.doesNotContain("\u0000");
+	}
+
+	@Test
+	void carriesVectorsAcrossTheAnswersBufferBoundaries() {
+		int count = 24;
+		int dimensions = 1000;
+		StringBuilder body = new StringBuilder("{\"data\":[");
+		for (int i = 0; i < count; i++) {
+			body.append((i > 0) ? "," : "").append("{\"index\":").append(i).append(",\"embedding\":[");
+			for (int d = 0; d < dimensions; d++) {
+				body.append((d > 0) ? "," : "").append(i).append('.').append(d).append("e-3");
+			}
+			body.append("]}");
+		}
+		UpstreamBatch batch = UpstreamFailures.parse(body.append("]}").toString(), count);
+		Embeddings embeddings = new Embeddings(List.of(batch), 1);
+
+		byte[] answer = EmbeddingsResponseWriter.write("m", embeddings, false);
+
+		assertThat(answer.length).isGreaterThan(4 * 32 * 1024)
+			.isEqualTo(EmbeddingsResponseWriter.prepare("m", embeddings, false).size());
+		JsonNode data = JsonMapper.builder().build().readTree(answer).get("data");
+		assertThat(data).hasSize(count);
+		for (int i = 0; i < count; i++) {
+			JsonNode vector = data.get(i).get("embedding");
+			assertThat(vector).hasSize(dimensions);
+			for (int d = 0; d < dimensions; d += 97) {
+				assertThat(vector.get(d).floatValue()).isEqualTo(Float.parseFloat(i + "." + d + "e-3"));
+			}
+		}
 	}
 
 	@Test
