@@ -129,6 +129,10 @@ final class EmbeddingsResponseWriter {
 				out.release();
 				throw ex;
 			}
+			finally {
+				// Every vector has been copied: the upstream answers can be reused.
+				this.embeddings.batches().forEach(UpstreamBatch::release);
+			}
 		}
 
 		private void writeTo(Output out) {

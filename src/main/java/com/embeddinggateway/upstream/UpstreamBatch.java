@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.io.NumberInput;
 
 /**
@@ -24,7 +25,15 @@ public final class UpstreamBatch {
 
 	private final long promptTokens;
 
+	private @Nullable ByteArrayPool owner;
+
 	UpstreamBatch(byte[] body, int[] starts, int[] ends, int dimensions, long promptTokens) {
+		this(body, starts, ends, dimensions, promptTokens, null);
+	}
+
+	UpstreamBatch(byte[] body, int[] starts, int[] ends, int dimensions, long promptTokens,
+			@Nullable ByteArrayPool owner) {
+		this.owner = owner;
 		this.body = body;
 		this.starts = starts;
 		this.ends = ends;
@@ -68,6 +77,22 @@ public final class UpstreamBatch {
 	/** Byte length of vector {@code i} as a JSON array. */
 	public int jsonLength(int i) {
 		return this.ends[i] - this.starts[i];
+	}
+
+	/**
+	 * Gives the answer's bytes back for reuse, once they have been copied into the
+	 * gateway's answer. Nothing may read this batch afterwards; calling it again does
+	 * nothing.
+	 */
+	public void release() {
+		ByteArrayPool pool;
+		synchronized (this) {
+			pool = this.owner;
+			this.owner = null;
+		}
+		if (pool != null) {
+			pool.give(this.body);
+		}
 	}
 
 	/**

@@ -52,6 +52,9 @@ public class UpstreamClient implements DisposableBean {
 
 	private final int maxResponseBytes;
 
+	/** An eighth of the heap at most waits here for the next answer. */
+	private final ByteArrayPool arrays = new ByteArrayPool(Runtime.getRuntime().maxMemory() / 8);
+
 	private final JsonMapper json;
 
 	private final UpstreamErrors errors;
@@ -100,7 +103,7 @@ public class UpstreamClient implements DisposableBean {
 			return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
 		})
 			.response((response, content) -> receive(response, content, call.model())
-				.map((bytes) -> read(call, response, bytes)))
+				.map((received) -> read(call, response, received)))
 			.next()
 			.onErrorMap((error) -> !(error instanceof UpstreamFailure),
 					(error) -> UpstreamErrors.fromTransport(error, call.model()))
@@ -113,17 +116,19 @@ public class UpstreamClient implements DisposableBean {
 	 * {@code gateway.http-client.max-response-size}. Each chunk is copied while Reactor
 	 * Netty still holds it; it releases the chunk afterwards.
 	 */
-	private Mono<byte[]> receive(HttpClientResponse response, ByteBufFlux content, String model) {
+	private Mono<ResponseBody> receive(HttpClientResponse response, ByteBufFlux content, String model) {
 		long announced = response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-		return content.collect(() -> new ResponseBody(announced, this.maxResponseBytes), (received, chunk) -> {
-			if (!received.append(chunk)) {
-				throw new UpstreamFailure.BadResponse(
-						"Upstream response for " + model + " exceeds gateway.http-client.max-response-size", 200);
-			}
-		}).map(ResponseBody::bytes);
+		return content.collect(() -> new ResponseBody(announced, this.maxResponseBytes, this.arrays),
+				(received, chunk) -> {
+					if (!received.append(chunk)) {
+						throw new UpstreamFailure.BadResponse(
+								"Upstream response for " + model + " exceeds gateway.http-client.max-response-size",
+								200);
+					}
+				});
 	}
 
-	private UpstreamBatch read(UpstreamCall call, HttpClientResponse response, byte[] body) {
+	private UpstreamBatch read(UpstreamCall call, HttpClientResponse response, ResponseBody received) {
 		int status = response.status().code();
 		String trace = response.responseHeaders().get(TRACE_HEADER);
 		if (logger.isDebugEnabled()) {
@@ -132,13 +137,14 @@ public class UpstreamClient implements DisposableBean {
 		}
 		if (status / 100 != 2) {
 			HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
-			UpstreamFailure failure = this.errors.fromStatus(status, headers, body, call.model());
+			UpstreamFailure failure = this.errors.fromStatus(status, headers, received.copy(), call.model());
 			if (trace != null) {
 				logger.info("request " + call.requestId() + ": upstream trace " + trace + " for HTTP " + status);
 			}
 			throw failure;
 		}
-		return UpstreamResponseParser.parse(body, call.inputs().size(), call.model());
+		return UpstreamResponseParser.parse(received.bytes, received.length, this.arrays, call.inputs().size(),
+				call.model());
 	}
 
 	@Override
@@ -150,20 +156,24 @@ public class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * An answer's bytes as they arrive, in an array sized from {@code Content-Length}
-	 * when the upstream sends one (a compressed answer's length is only a first guess).
+	 * An answer's bytes as they arrive, in a pooled array sized from
+	 * {@code Content-Length} when the upstream sends one (a compressed answer's length is
+	 * only a first guess).
 	 */
 	private static final class ResponseBody {
 
 		private final int max;
 
-		private byte[] bytes;
+		private final ByteArrayPool arrays;
 
-		private int length;
+		byte[] bytes;
 
-		ResponseBody(long announced, int max) {
+		int length;
+
+		ResponseBody(long announced, int max, ByteArrayPool arrays) {
 			this.max = max;
-			this.bytes = new byte[(int) Math.max(0, Math.min(announced, max))];
+			this.arrays = arrays;
+			this.bytes = arrays.take((int) Math.max(0, Math.min(announced, max)));
 		}
 
 		boolean append(ByteBuf chunk) {
@@ -172,16 +182,20 @@ public class UpstreamClient implements DisposableBean {
 				return false;
 			}
 			if (size > this.bytes.length - this.length) {
-				long grown = Math.max((long) this.length + size, 2L * this.bytes.length + 8192);
-				this.bytes = Arrays.copyOf(this.bytes, (int) Math.min(grown, this.max));
+				long needed = Math.max((long) this.length + size, 2L * this.bytes.length);
+				byte[] larger = this.arrays.take((int) Math.min(needed, this.max));
+				System.arraycopy(this.bytes, 0, larger, 0, this.length);
+				this.arrays.give(this.bytes);
+				this.bytes = larger;
 			}
 			chunk.readBytes(this.bytes, this.length, size);
 			this.length += size;
 			return true;
 		}
 
-		byte[] bytes() {
-			return (this.length == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.length);
+		/** The bytes received, in an array of their own. */
+		byte[] copy() {
+			return Arrays.copyOf(this.bytes, this.length);
 		}
 
 	}

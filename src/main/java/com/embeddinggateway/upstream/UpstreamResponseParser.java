@@ -2,6 +2,8 @@ package com.embeddinggateway.upstream;
 
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads an OpenAI-shaped embeddings answer in one pass over its bytes, without turning
  * any component into an object. Each {@code embedding} array is checked number by number
@@ -17,17 +19,32 @@ final class UpstreamResponseParser {
 
 	private final byte[] body;
 
+	/** Where the answer ends: its array may be longer. */
+	private final int end;
+
 	private final String model;
+
+	private final @Nullable ByteArrayPool owner;
 
 	private int pos;
 
-	private UpstreamResponseParser(byte[] body, String model) {
+	private UpstreamResponseParser(byte[] body, int end, @Nullable ByteArrayPool owner, String model) {
 		this.body = body;
+		this.end = end;
+		this.owner = owner;
 		this.model = model;
 	}
 
 	static UpstreamBatch parse(byte[] body, int expected, String model) {
-		return new UpstreamResponseParser(body, model).read(expected);
+		return new UpstreamResponseParser(body, body.length, null, model).read(expected);
+	}
+
+	/**
+	 * Reads the answer in the first {@code length} bytes of {@code body}, an array from
+	 * {@code owner} that the batch gives back when it is released.
+	 */
+	static UpstreamBatch parse(byte[] body, int length, ByteArrayPool owner, int expected, String model) {
+		return new UpstreamResponseParser(body, length, owner, model).read(expected);
 	}
 
 	private UpstreamBatch read(int expected) {
@@ -73,13 +90,14 @@ final class UpstreamResponseParser {
 			expect('}');
 		}
 		skipWhitespace();
-		if (this.pos != this.body.length) {
+		if (this.pos != this.end) {
 			throw bad("has trailing content");
 		}
 		if (!sawData) {
 			throw bad("has no data array");
 		}
-		return new UpstreamBatch(this.body, starts, ends, dimensions, (promptTokens > 0) ? promptTokens : totalTokens);
+		return new UpstreamBatch(this.body, starts, ends, dimensions, (promptTokens > 0) ? promptTokens : totalTokens,
+				this.owner);
 	}
 
 	/** Reads the data array; returns the common vector length. */
@@ -148,7 +166,7 @@ final class UpstreamResponseParser {
 	 */
 	private int readNumberArray() {
 		byte[] b = this.body;
-		int n = b.length;
+		int n = this.end;
 		int p = whitespace(b, this.pos + 1);
 		if (p < n && b[p] == ']') {
 			this.pos = p + 1;
@@ -182,7 +200,7 @@ final class UpstreamResponseParser {
 
 	/** The position after the number at {@code p}, or a failure if there is none. */
 	private int number(byte[] b, int p) {
-		int n = b.length;
+		int n = this.end;
 		if (p < n && b[p] == '-') {
 			p++;
 		}
@@ -227,8 +245,9 @@ final class UpstreamResponseParser {
 		return p;
 	}
 
-	private static int whitespace(byte[] b, int p) {
-		while (p < b.length && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t')) {
+	private int whitespace(byte[] b, int p) {
+		int n = this.end;
+		while (p < n && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t')) {
 			p++;
 		}
 		return p;
@@ -272,10 +291,10 @@ final class UpstreamResponseParser {
 	private void skipString() {
 		byte[] b = this.body;
 		int p = this.pos + 1;
-		while (p < b.length && b[p] != '"') {
+		while (p < this.end && b[p] != '"') {
 			p += (b[p] == '\\') ? 2 : 1;
 		}
-		if (p >= b.length) {
+		if (p >= this.end) {
 			throw bad("is not valid JSON");
 		}
 		this.pos = p + 1;
@@ -314,7 +333,7 @@ final class UpstreamResponseParser {
 
 	private boolean literal(String word) {
 		int end = this.pos + word.length();
-		if (end > this.body.length) {
+		if (end > this.end) {
 			return false;
 		}
 		for (int i = 0; i < word.length(); i++) {
@@ -334,7 +353,7 @@ final class UpstreamResponseParser {
 
 	private boolean tryConsume(char c) {
 		skipWhitespace();
-		if (this.pos < this.body.length && this.body[this.pos] == c) {
+		if (this.pos < this.end && this.body[this.pos] == c) {
 			this.pos++;
 			return true;
 		}
@@ -347,7 +366,7 @@ final class UpstreamResponseParser {
 	}
 
 	private byte peekRaw() {
-		if (this.pos >= this.body.length) {
+		if (this.pos >= this.end) {
 			throw bad("ends too early");
 		}
 		return this.body[this.pos];

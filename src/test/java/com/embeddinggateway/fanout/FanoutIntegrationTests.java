@@ -1,5 +1,6 @@
 package com.embeddinggateway.fanout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -9,6 +10,9 @@ import com.embeddinggateway.GatewayClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -204,6 +208,24 @@ class FanoutIntegrationTests {
 				.willReturn(aResponse().withStatus(200).withBody(padded)));
 
 		assertInOrder(embed("BAAI/bge-m3", inputs, 200), inputs, 16);
+	}
+
+	@Test
+	void concurrentRequestsEachGetTheirOwnVectors() {
+		List<List<String>> requests = IntStream.range(0, 48)
+			.mapToObj((r) -> IntStream.range(0, 1 + r % 40).mapToObj((i) -> "request-" + r + " text " + i).toList())
+			.toList();
+
+		List<JsonNode> replies = Flux.fromIterable(requests)
+			.flatMapSequential((inputs) -> Mono.fromCallable(() -> embed("BAAI/bge-m3", inputs, 200))
+				.subscribeOn(Schedulers.boundedElastic()), 16)
+			.collectList()
+			.block(Duration.ofMinutes(2));
+
+		assertThat(replies).hasSize(requests.size());
+		for (int r = 0; r < requests.size(); r++) {
+			assertInOrder(replies.get(r), requests.get(r), 16);
+		}
 	}
 
 	@Test
