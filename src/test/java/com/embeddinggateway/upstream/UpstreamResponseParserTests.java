@@ -98,6 +98,17 @@ class UpstreamResponseParserTests {
 		assertThat(batch.promptTokens()).isEqualTo(3);
 	}
 
+	@Test
+	void readsVeryLongNumbersExactlyAsSent() {
+		UpstreamBatch batch = parse("{\"data\":[{\"index\":0,\"embedding\":[123456789012345678.25,"
+				+ "-0.000000000000000000012345,1.2345678901234567e-7,7]}]}", 1);
+
+		assertThat(batch.floats(0)).containsExactly(123456789012345678.25f, -0.000000000000000000012345f,
+				1.2345678901234567e-7f, 7f);
+		assertThat(json(batch, 0))
+			.isEqualTo("[123456789012345678.25,-0.000000000000000000012345,1.2345678901234567e-7,7]");
+	}
+
 	private static UpstreamBatch parse(String body, int expected) {
 		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, "m");
 	}
