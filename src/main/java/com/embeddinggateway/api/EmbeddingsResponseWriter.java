@@ -164,8 +164,9 @@ final class EmbeddingsResponseWriter {
 
 	/**
 	 * The answer written across buffers of at most {@value #CHUNK_SIZE} bytes. Netty's
-	 * pool serves buffers up to that size from memory it already holds; a single buffer
-	 * for a 400 kB answer would be fresh memory, zeroed first, every time.
+	 * adaptive allocator pools buffers only up to a size limit (256 kB when the JVM's
+	 * memory is small, as under {@code -Xmx256m}); a single buffer for a 400 kB answer
+	 * was fresh memory, zeroed and handed to a cleaner, on every request.
 	 */
 	private static final class Output {
 
