@@ -158,9 +158,14 @@ public class UpstreamClient implements DisposableBean {
 	/**
 	 * An answer's bytes as they arrive, in a pooled array sized from
 	 * {@code Content-Length} when the upstream sends one (a compressed answer's length is
-	 * only a first guess).
+	 * only a first guess). The first array is at most {@value #FIRST_ARRAY_MAX} bytes
+	 * whatever the upstream announces: memory is spent on bytes that arrived, not on a
+	 * promise.
 	 */
-	private static final class ResponseBody {
+	static final class ResponseBody {
+
+		/** Enough for 32 x 4096 floats, the largest answer SiliconFlow's models give. */
+		static final int FIRST_ARRAY_MAX = 2 * 1024 * 1024;
 
 		private final int max;
 
@@ -173,7 +178,7 @@ public class UpstreamClient implements DisposableBean {
 		ResponseBody(long announced, int max, ByteArrayPool arrays) {
 			this.max = max;
 			this.arrays = arrays;
-			this.bytes = arrays.take((int) Math.max(0, Math.min(announced, max)));
+			this.bytes = arrays.take((int) Math.max(0, Math.min(announced, Math.min(max, FIRST_ARRAY_MAX))));
 		}
 
 		boolean append(ByteBuf chunk) {
