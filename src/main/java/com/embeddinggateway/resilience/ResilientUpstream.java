@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
@@ -314,7 +315,8 @@ public class ResilientUpstream {
 
 		private final long startNanos = System.nanoTime();
 
-		private boolean settled;
+		/** Set by the first of answer, failure or cancellation, which may race. */
+		private final AtomicBoolean settled = new AtomicBoolean();
 
 		CallOutcome(Deployment target, CircuitBreaker breaker, AdaptiveConcurrency.Permit permit) {
 			this.target = target;
@@ -324,10 +326,9 @@ public class ResilientUpstream {
 
 		@Override
 		public void accept(Signal<UpstreamBatch> signal) {
-			if (this.settled || !(signal.isOnNext() || signal.isOnError())) {
+			if (!(signal.isOnNext() || signal.isOnError()) || !this.settled.compareAndSet(false, true)) {
 				return;
 			}
-			this.settled = true;
 			long nanos = System.nanoTime() - this.startNanos;
 			Throwable error = signal.getThrowable();
 			if (error == null) {
@@ -346,8 +347,7 @@ public class ResilientUpstream {
 		}
 
 		void ended(SignalType type) {
-			if (type == SignalType.CANCEL && !this.settled) {
-				this.settled = true;
+			if (type == SignalType.CANCEL && this.settled.compareAndSet(false, true)) {
 				this.breaker.releasePermission();
 			}
 			this.permit.release();
