@@ -190,7 +190,13 @@ final class EmbeddingsResponseWriter {
 		}
 
 		void write(byte[] bytes) {
-			write(ByteBuffer.wrap(bytes));
+			int from = 0;
+			while (from < bytes.length) {
+				DataBuffer chunk = room();
+				int length = Math.min(bytes.length - from, chunk.writableByteCount());
+				chunk.write(bytes, from, length);
+				from += length;
+			}
 		}
 
 		void write(ByteBuffer source) {

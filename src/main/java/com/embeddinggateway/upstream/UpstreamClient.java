@@ -137,7 +137,9 @@ public class UpstreamClient implements DisposableBean {
 		}
 		if (status / 100 != 2) {
 			HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
-			UpstreamFailure failure = this.errors.fromStatus(status, headers, received.copy(), call.model());
+			byte[] body = received.copy();
+			this.arrays.give(received.bytes);
+			UpstreamFailure failure = this.errors.fromStatus(status, headers, body, call.model());
 			if (trace != null) {
 				logger.info("request " + call.requestId() + ": upstream trace " + trace + " for HTTP " + status);
 			}
