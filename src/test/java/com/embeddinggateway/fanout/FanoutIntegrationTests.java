@@ -174,10 +174,9 @@ class FanoutIntegrationTests {
 	@Test
 	void refusesAnUpstreamAnswerLargerThanTheLimit() {
 		List<String> inputs = texts(4);
-		String padded = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16) + " ".repeat(2 * 1024 * 1024);
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
-				.willReturn(aResponse().withStatus(200).withBody(padded)));
+				.willReturn(aResponse().withStatus(200).withBody(padded(inputs, 2 * 1024 * 1024 + 1))));
 
 		JsonNode reply = embed("BAAI/bge-m3", inputs, 502);
 
@@ -188,10 +187,11 @@ class FanoutIntegrationTests {
 	@Test
 	void refusesAnAnswerWithoutALengthOnceItPassesTheLimit() {
 		List<String> inputs = texts(4);
-		String padded = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16) + " ".repeat(2 * 1024 * 1024);
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
-				.willReturn(aResponse().withStatus(200).withBody(padded).withChunkedDribbleDelay(40, 200)));
+				.willReturn(aResponse().withStatus(200)
+					.withBody(padded(inputs, 2 * 1024 * 1024 + 1))
+					.withChunkedDribbleDelay(40, 200)));
 
 		JsonNode reply = embed("BAAI/bge-m3", inputs, 502);
 
@@ -201,11 +201,9 @@ class FanoutIntegrationTests {
 	@Test
 	void acceptsAnAnswerJustUnderTheLimit() {
 		List<String> inputs = texts(4);
-		String answer = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16);
-		String padded = answer + " ".repeat(2 * 1024 * 1024 - answer.length());
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
-				.willReturn(aResponse().withStatus(200).withBody(padded)));
+				.willReturn(aResponse().withStatus(200).withBody(padded(inputs, 2 * 1024 * 1024))));
 
 		assertInOrder(embed("BAAI/bge-m3", inputs, 200), inputs, 16);
 	}
@@ -251,6 +249,15 @@ class FanoutIntegrationTests {
 			}
 			assertThat(actual).as("vector %d", i).containsExactly(FakeSiliconFlow.vector(inputs.get(i), dimensions));
 		}
+	}
+
+	/**
+	 * A valid answer for {@code inputs}, padded with trailing spaces to {@code size}
+	 * bytes.
+	 */
+	private static String padded(List<String> inputs, int size) {
+		String answer = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16);
+		return answer + " ".repeat(size - answer.length());
 	}
 
 	private static int indexOf(JsonNode call) {
