@@ -2,7 +2,6 @@ package com.embeddinggateway.api;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -62,12 +61,6 @@ final class EmbeddingsResponseWriter {
 		byte[] bytes = new byte[buffer.readableByteCount()];
 		buffer.read(bytes);
 		return bytes;
-	}
-
-	static byte[] littleEndian(float[] vector) {
-		ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-		buffer.asFloatBuffer().put(vector);
-		return buffer.array();
 	}
 
 	private static int base64Length(int dimensions) {
@@ -138,7 +131,13 @@ final class EmbeddingsResponseWriter {
 		private void writeTo(Output out) {
 			out.write(this.head);
 			int index = 0;
+			byte[] floats = new byte[0];
+			byte[] encoded = new byte[0];
 			for (UpstreamBatch batch : this.embeddings.batches()) {
+				if (this.base64 && floats.length != batch.dimensions() * Float.BYTES) {
+					floats = new byte[batch.dimensions() * Float.BYTES];
+					encoded = new byte[base64Length(batch.dimensions())];
+				}
 				for (int i = 0; i < batch.size(); i++, index++) {
 					if (index > 0) {
 						out.write((byte) ',');
@@ -148,7 +147,9 @@ final class EmbeddingsResponseWriter {
 					out.write(EMBEDDING);
 					if (this.base64) {
 						out.write((byte) '"');
-						out.write(Base64.getEncoder().encode(littleEndian(batch.floats(i))));
+						batch.writeLittleEndian(i, floats);
+						Base64.getEncoder().encode(floats, encoded);
+						out.write(encoded);
 						out.write((byte) '"');
 					}
 					else {

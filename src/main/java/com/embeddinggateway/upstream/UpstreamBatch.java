@@ -1,19 +1,25 @@
 package com.embeddinggateway.upstream;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.io.NumberInput;
 
 /**
  * The vectors of one upstream call, in the order of the inputs that were sent. Each
  * vector stays as the bytes of its JSON array inside the upstream's body: a float answer
- * is copied to the caller as it is, and only a base64 answer parses the numbers.
+ * is copied to the caller as it is, and only a base64 answer parses the numbers, straight
+ * from those bytes.
  */
 public final class UpstreamBatch {
+
+	private static final VarHandle LITTLE_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
+			ByteOrder.LITTLE_ENDIAN);
 
 	private final byte[] body;
 
@@ -105,37 +111,40 @@ public final class UpstreamBatch {
 
 	/**
 	 * Vector {@code i} as float32 values, each the nearest float to the decimal the
+	 * upstream sent ({@code -0} stays negative zero).
+	 */
+	public float[] floats(int i) {
+		byte[] bytes = new byte[this.dimensions * Float.BYTES];
+		writeLittleEndian(i, bytes);
+		float[] values = new float[this.dimensions];
+		for (int k = 0; k < values.length; k++) {
+			values[k] = Float.intBitsToFloat((int) LITTLE_ENDIAN_INT.get(bytes, k * Float.BYTES));
+		}
+		return values;
+	}
+
+	/**
+	 * Writes vector {@code i} into the first {@code 4 * dimensions()} bytes of
+	 * {@code into} as little-endian float32, each the nearest float to the decimal the
 	 * upstream sent ({@code -0} stays negative zero). The slice was checked against
 	 * JSON's number grammar when it was read, so it holds only numbers, commas and
 	 * whitespace.
 	 */
-	public float[] floats(int i) {
-		float[] values = new float[this.dimensions];
-		char[] digits = new char[64];
+	public void writeLittleEndian(int i, byte[] into) {
 		byte[] b = this.body;
 		int p = this.starts[i] + 1;
 		int end = this.ends[i] - 1;
-		int n = 0;
+		int at = 0;
 		while (p < end) {
 			byte c = b[p];
 			if (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t') {
 				p++;
-				continue;
 			}
-			int start = p;
-			while (p < end && b[p] != ',' && b[p] != ' ' && b[p] != '\n' && b[p] != '\r' && b[p] != '\t') {
-				p++;
+			else {
+				p = JsonFloat.read(b, p, end, into, at);
+				at += Float.BYTES;
 			}
-			int length = p - start;
-			if (length > digits.length) {
-				digits = new char[length];
-			}
-			for (int k = 0; k < length; k++) {
-				digits[k] = (char) b[start + k];
-			}
-			values[n++] = NumberInput.parseFloat(digits, 0, length, true);
 		}
-		return values;
 	}
 
 }

@@ -1,5 +1,7 @@
 package com.embeddinggateway.api;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -39,11 +41,8 @@ class EmbeddingsResponseWriterTests {
 			.endsWith("],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":0,\"total_tokens\":7}}")
 			.doesNotContain("\u0000");
 		assertThat(base64)
-			.contains(
-					"\"index\":23,\"embedding\":\""
-							+ Base64.getEncoder()
-								.encodeToString(EmbeddingsResponseWriter.littleEndian(new float[] { 1.15f, -0.0f }))
-							+ "\"}")
+			.contains("\"index\":23,\"embedding\":\""
+					+ Base64.getEncoder().encodeToString(littleEndian(new float[] { 1.15f, -0.0f })) + "\"}")
 			.endsWith("}}")
 			.doesNotContain("\u0000");
 	}
@@ -79,12 +78,53 @@ class EmbeddingsResponseWriterTests {
 	}
 
 	@Test
-	void encodesFloatsAsLittleEndianFloat32() {
-		byte[] bytes = EmbeddingsResponseWriter.littleEndian(new float[] { 1.0f, -2.5f });
+	void carriesBase64VectorsAcrossTheAnswersBufferBoundaries() {
+		int count = 24;
+		int dimensions = 1000;
+		StringBuilder body = new StringBuilder("{\"data\":[");
+		for (int i = 0; i < count; i++) {
+			body.append((i > 0) ? "," : "").append("{\"index\":").append(i).append(",\"embedding\":[");
+			for (int d = 0; d < dimensions; d++) {
+				body.append((d > 0) ? "," : "").append((d % 2 == 0) ? "-" : "").append(i).append('.').append(d);
+			}
+			body.append("]}");
+		}
+		UpstreamBatch batch = UpstreamFailures.parse(body.append("]}").toString(), count);
+		Embeddings embeddings = new Embeddings(List.of(batch, batch), 1);
 
-		// 1.0f is 0x3F800000 and -2.5f is 0xC0200000, least significant byte first.
-		assertThat(bytes).containsExactly(0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x20, 0xC0);
-		assertThat(Base64.getEncoder().encodeToString(bytes)).isEqualTo("AACAPwAAIMA=");
+		byte[] answer = EmbeddingsResponseWriter.write("m", embeddings, true);
+
+		assertThat(answer.length).isGreaterThan(4 * 32 * 1024)
+			.isEqualTo(EmbeddingsResponseWriter.prepare("m", embeddings, true).size());
+		JsonNode data = JsonMapper.builder().build().readTree(answer).get("data");
+		assertThat(data).hasSize(2 * count);
+		for (int i = 0; i < 2 * count; i++) {
+			ByteBuffer vector = ByteBuffer.wrap(Base64.getDecoder().decode(data.get(i).get("embedding").stringValue()))
+				.order(ByteOrder.LITTLE_ENDIAN);
+			assertThat(vector.remaining()).isEqualTo(dimensions * Float.BYTES);
+			for (int d = 0; d < dimensions; d++) {
+				String decimal = ((d % 2 == 0) ? "-" : "") + (i % count) + "." + d;
+				assertThat(vector.getFloat()).isEqualTo(Float.parseFloat(decimal));
+			}
+		}
+	}
+
+	@Test
+	void encodesFloatsAsLittleEndianFloat32() {
+		UpstreamBatch batch = UpstreamFailures.parse("{\"data\":[{\"embedding\":[1.0,-2.5e0]}]}", 1);
+
+		String answer = new String(EmbeddingsResponseWriter.write("m", new Embeddings(List.of(batch), 1), true),
+				StandardCharsets.UTF_8);
+
+		// 1.0f is 0x3F800000 and -2.5f is 0xC0200000, least significant byte first:
+		// 00 00 80 3F 00 00 20 C0.
+		assertThat(answer).contains("\"embedding\":\"AACAPwAAIMA=\"");
+	}
+
+	private static byte[] littleEndian(float[] vector) {
+		ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+		buffer.asFloatBuffer().put(vector);
+		return buffer.array();
 	}
 
 }
