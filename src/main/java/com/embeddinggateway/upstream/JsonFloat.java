@@ -10,14 +10,18 @@ import java.nio.charset.StandardCharsets;
  * its decimal value, as {@link Float#parseFloat} does, in one pass over its bytes and
  * without building a string.
  * <p>
- * The fast path is Clinger's: a decimal of at most 18 digits (leading zeros included)
- * whose significand fits a double exactly, scaled by a power of ten that also does (at
- * most 10^22), is rounded correctly to a double by one IEEE multiplication or division.
- * Rounding that double again to a float gives the float nearest to the decimal in every
- * case but one: when the double lands exactly halfway between two floats, the decimal may
- * have been just above or just below that point. That case, and every number outside the
- * fast path, goes to {@link Float#parseFloat}. Embeddings (a handful of digits around
- * zero) almost never leave the fast path.
+ * The fast path covers decimals of up to 18 significant digits scaled by at most 10^22 up
+ * or 10^44 down: every float an upstream prints, in its shortest form ({@code
+ * 0.025901297}) or as the double it widens to ({@code 0.025901297479867935}, Python's
+ * way). The significand and the power of ten become doubles and are multiplied or divided
+ * in double precision: when the significand fits a double exactly and one operation
+ * suffices, that is Clinger's correctly rounded double; otherwise the double is within a
+ * few units in its last place of the decimal. Rounding that double again to a float gives
+ * the float nearest to the decimal except when the double is that close to halfway
+ * between two floats, where the decimal may be on the other side of it. Those numbers,
+ * and every number outside the fast path, go to {@link Float#parseFloat}. Below
+ * {@link Float#MIN_NORMAL}, where floats have fewer bits, the fast path reaches only
+ * decimals of at most 7 digits; the tests check every one of them.
  */
 final class JsonFloat {
 
@@ -35,6 +39,13 @@ final class JsonFloat {
 
 	/** Those bits when the double sits exactly halfway between two floats. */
 	private static final long HALFWAY = 1L << 28;
+
+	/**
+	 * How many units in its last place a double computed with up to three roundings may
+	 * be from the decimal (each rounding adds at most half a unit, and a unit halves
+	 * below a power of two): twice the worst case.
+	 */
+	private static final long ROUNDING_MARGIN = 8;
 
 	private JsonFloat() {
 	}
@@ -69,6 +80,10 @@ final class JsonFloat {
 			exponent = fraction - p;
 			digits += p - fraction;
 		}
+		if (digits > 18) {
+			// Leading zeros do not count: only then may the significand have overflowed.
+			digits = significantDigits(b, first, p);
+		}
 		if (p < end && (b[p] == 'e' || b[p] == 'E')) {
 			p++;
 			boolean negativeExponent = b[p] == '-';
@@ -83,25 +98,51 @@ final class JsonFloat {
 			exponent += negativeExponent ? -value : value;
 		}
 		float value;
-		if (significand == 0 && digits <= 18) {
-			value = negative ? -0.0f : 0.0f;
-		}
-		else if (digits > 18 || significand > MAX_EXACT || exponent < -22 || exponent > 22) {
-			// Too many digits for a long (leading zeros count too: rare in vectors).
+		if (digits > 18 || exponent < -44 || exponent > 22) {
 			value = slow(b, start, p);
 		}
+		else if (significand == 0) {
+			value = negative ? -0.0f : 0.0f;
+		}
 		else {
-			double exact = (exponent < 0) ? significand / POWERS_OF_TEN[-exponent]
-					: significand * POWERS_OF_TEN[exponent];
-			if ((Double.doubleToRawLongBits(exact) & BEYOND_FLOAT) == HALFWAY) {
+			double nearest;
+			boolean exact = significand <= MAX_EXACT;
+			if (exponent >= 0) {
+				nearest = significand * POWERS_OF_TEN[exponent];
+			}
+			else if (exponent >= -22) {
+				nearest = significand / POWERS_OF_TEN[-exponent];
+			}
+			else {
+				nearest = significand / POWERS_OF_TEN[22] / POWERS_OF_TEN[-22 - exponent];
+				exact = false;
+			}
+			long halfway = (Double.doubleToRawLongBits(nearest) & BEYOND_FLOAT) - HALFWAY;
+			if (exact ? halfway == 0 : Math.abs(halfway) <= ROUNDING_MARGIN) {
 				value = slow(b, start, p);
 			}
 			else {
-				value = (float) (negative ? -exact : exact);
+				value = (float) (negative ? -nearest : nearest);
 			}
 		}
 		LITTLE_ENDIAN_INT.set(into, at, Float.floatToRawIntBits(value));
 		return p;
+	}
+
+	/**
+	 * Digits in {@code b[from, to)} from the first that is not zero, the decimal point
+	 * aside.
+	 */
+	private static int significantDigits(byte[] b, int from, int to) {
+		int p = from;
+		while (p < to && (b[p] == '0' || b[p] == '.')) {
+			p++;
+		}
+		int digits = 0;
+		for (; p < to; p++) {
+			digits += (b[p] >= '0' && b[p] <= '9') ? 1 : 0;
+		}
+		return digits;
 	}
 
 	private static float slow(byte[] b, int start, int end) {

@@ -1,6 +1,7 @@
 package com.embeddinggateway.upstream;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,24 @@ class JsonFloatTests {
 			for (double value : new double[] { halfway, Math.nextUp(halfway), Math.nextDown(halfway) }) {
 				assertSameAsJava(Double.toString(value));
 				assertSameAsJava(new BigDecimal(value).toPlainString());
-				assertSameAsJava("-" + new BigDecimal(value).round(new java.math.MathContext(17)).toString());
+				for (int digits = 15; digits <= 19; digits++) {
+					BigDecimal near = new BigDecimal(value).round(new MathContext(digits));
+					assertSameAsJava("-" + near);
+					assertSameAsJava(near.add(near.ulp()).toString());
+					assertSameAsJava(near.subtract(near.ulp()).toString());
+				}
+			}
+		}
+	}
+
+	@Test
+	void readsEveryDecimalBelowTheSmallestNormalFloatThatItDoesNotHandToJava() {
+		// Scaled by at most 10^-44, a decimal under Float.MIN_NORMAL has at most 7
+		// digits.
+		for (int exponent = -44; exponent <= -38; exponent++) {
+			long largest = BigDecimal.valueOf(Float.MIN_NORMAL).scaleByPowerOfTen(-exponent).longValue();
+			for (long significand = 1; significand <= largest; significand++) {
+				assertSameAsJava(significand + "e" + exponent);
 			}
 		}
 	}
@@ -63,14 +81,14 @@ class JsonFloatTests {
 			}
 			if (random.nextBoolean()) {
 				number.append('.');
-				for (int digits = random.nextInt(1, 22); digits > 0; digits--) {
+				for (int digits = random.nextInt(1, 30); digits > 0; digits--) {
 					number.append(random.nextInt(0, 10));
 				}
 			}
 			if (random.nextInt(4) == 0) {
 				number.append(random.nextBoolean() ? 'e' : 'E')
 					.append(random.nextBoolean() ? "-" : (random.nextBoolean() ? "+" : ""))
-					.append(random.nextInt(0, 50));
+					.append(random.nextInt(0, 60));
 			}
 			assertSameAsJava(number.toString());
 		}
@@ -82,8 +100,10 @@ class JsonFloatTests {
 		for (int i = 0; i < 200_000; i++) {
 			float value = Float.intBitsToFloat(random.nextInt());
 			if (Float.isFinite(value)) {
+				// Shortest form, and the double it widens to as Python prints it.
 				assertThat(parse(Float.toString(value))).isEqualTo(value);
-				assertSameAsJava(Double.toString(value));
+				assertThat(parse(Double.toString(value))).isEqualTo(value);
+				assertSameAsJava(new BigDecimal(value).round(new MathContext(17)).toString());
 			}
 		}
 	}
