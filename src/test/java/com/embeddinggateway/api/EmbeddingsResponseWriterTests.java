@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import com.embeddinggateway.fanout.Embeddings;
 import com.embeddinggateway.upstream.UpstreamBatch;
@@ -51,15 +52,7 @@ class EmbeddingsResponseWriterTests {
 	void carriesVectorsAcrossTheAnswersBufferBoundaries() {
 		int count = 24;
 		int dimensions = 1000;
-		StringBuilder body = new StringBuilder("{\"data\":[");
-		for (int i = 0; i < count; i++) {
-			body.append((i > 0) ? "," : "").append("{\"index\":").append(i).append(",\"embedding\":[");
-			for (int d = 0; d < dimensions; d++) {
-				body.append((d > 0) ? "," : "").append(i).append('.').append(d).append("e-3");
-			}
-			body.append("]}");
-		}
-		UpstreamBatch batch = UpstreamFailures.parse(body.append("]}").toString(), count);
+		UpstreamBatch batch = batch(count, dimensions, (i, d) -> i + "." + d + "e-3");
 		Embeddings embeddings = new Embeddings(List.of(batch), 1);
 
 		byte[] answer = EmbeddingsResponseWriter.write("m", embeddings, false);
@@ -81,15 +74,7 @@ class EmbeddingsResponseWriterTests {
 	void carriesBase64VectorsAcrossTheAnswersBufferBoundaries() {
 		int count = 24;
 		int dimensions = 1000;
-		StringBuilder body = new StringBuilder("{\"data\":[");
-		for (int i = 0; i < count; i++) {
-			body.append((i > 0) ? "," : "").append("{\"index\":").append(i).append(",\"embedding\":[");
-			for (int d = 0; d < dimensions; d++) {
-				body.append((d > 0) ? "," : "").append((d % 2 == 0) ? "-" : "").append(i).append('.').append(d);
-			}
-			body.append("]}");
-		}
-		UpstreamBatch batch = UpstreamFailures.parse(body.append("]}").toString(), count);
+		UpstreamBatch batch = batch(count, dimensions, (i, d) -> ((d % 2 == 0) ? "-" : "") + i + "." + d);
 		Embeddings embeddings = new Embeddings(List.of(batch, batch), 1);
 
 		byte[] answer = EmbeddingsResponseWriter.write("m", embeddings, true);
@@ -119,6 +104,21 @@ class EmbeddingsResponseWriterTests {
 		// 1.0f is 0x3F800000 and -2.5f is 0xC0200000, least significant byte first:
 		// 00 00 80 3F 00 00 20 C0.
 		assertThat(answer).contains("\"embedding\":\"AACAPwAAIMA=\"");
+	}
+
+	/**
+	 * An upstream answer of {@code count} vectors whose components {@code number} writes.
+	 */
+	private static UpstreamBatch batch(int count, int dimensions, BiFunction<Integer, Integer, String> number) {
+		StringBuilder body = new StringBuilder("{\"data\":[");
+		for (int i = 0; i < count; i++) {
+			body.append((i > 0) ? "," : "").append("{\"index\":").append(i).append(",\"embedding\":[");
+			for (int d = 0; d < dimensions; d++) {
+				body.append((d > 0) ? "," : "").append(number.apply(i, d));
+			}
+			body.append("]}");
+		}
+		return UpstreamFailures.parse(body.append("]}").toString(), count);
 	}
 
 	private static byte[] littleEndian(float[] vector) {
