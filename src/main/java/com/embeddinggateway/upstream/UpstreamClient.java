@@ -1,5 +1,6 @@
 package com.embeddinggateway.upstream;
 
+import java.net.URI;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,8 @@ public class UpstreamClient implements DisposableBean {
 			.compress(true);
 		this.maxResponseBytes = (int) Math.min(Integer.MAX_VALUE, settings.maxResponseSize().toBytes());
 		for (UpstreamProperties.Upstream upstream : properties.upstreams()) {
-			String url = upstream.baseUrl().toString().replaceAll("/+$", "") + "/embeddings";
+			// Parsed once here: given as a string, each call would parse it again.
+			URI url = URI.create(upstream.baseUrl().toString().replaceAll("/+$", "") + "/embeddings");
 			ApiKey key = ApiKey.of(upstream.apiKey());
 			if (this.targets.put(upstream.id(), new Target(url, key, upstream.tenantKeys())) != null) {
 				throw new IllegalStateException("gateway.upstreams: id '" + upstream.id() + "' is used twice");
@@ -154,7 +156,7 @@ public class UpstreamClient implements DisposableBean {
 		this.connections.dispose();
 	}
 
-	private record Target(String url, ApiKey apiKey, boolean tenantKeys) {
+	private record Target(URI url, ApiKey apiKey, boolean tenantKeys) {
 	}
 
 	/**
