@@ -1,8 +1,6 @@
 package com.embeddinggateway.upstream;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +15,6 @@ import org.jspecify.annotations.Nullable;
  * from those bytes.
  */
 public final class UpstreamBatch {
-
-	private static final VarHandle LITTLE_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
-			ByteOrder.LITTLE_ENDIAN);
 
 	private final byte[] body;
 
@@ -117,9 +112,7 @@ public final class UpstreamBatch {
 		byte[] bytes = new byte[this.dimensions * Float.BYTES];
 		writeLittleEndian(i, bytes);
 		float[] values = new float[this.dimensions];
-		for (int k = 0; k < values.length; k++) {
-			values[k] = Float.intBitsToFloat((int) LITTLE_ENDIAN_INT.get(bytes, k * Float.BYTES));
-		}
+		ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
 		return values;
 	}
 
