@@ -2,11 +2,14 @@ package com.embeddinggateway.upstream;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.fail;
 
 class UpstreamResponseParserTests {
 
@@ -107,6 +110,40 @@ class UpstreamResponseParserTests {
 				1.2345678901234567e-7f, 7f);
 		assertThat(json(batch, 0))
 			.isEqualTo("[123456789012345678.25,-0.000000000000000000012345,1.2345678901234567e-7,7]");
+	}
+
+	@Test
+	void findsTheEndOfADigitRunForEveryByteAtEveryPlace() {
+		SplittableRandom random = new SplittableRandom(7);
+		for (int end = 0; end <= 24; end++) {
+			for (int from = 0; from <= end; from++) {
+				for (int at = from; at <= end; at++) {
+					for (int value = 0; value < 256; value++) {
+						// Digits past the end must not be counted; the bytes after the
+						// first non-digit are anything, to stir up borrows and carries.
+						byte[] b = new byte[end + 8];
+						Arrays.fill(b, (byte) '7');
+						for (int i = at + 1; i < end; i++) {
+							b[i] = (byte) random.nextInt(256);
+						}
+						if (at < end) {
+							b[at] = (byte) value;
+						}
+						int found = UpstreamResponseParser.digits(b, from, end);
+						if (found != digitsOneByOne(b, from, end)) {
+							fail("digits from %d to %d with byte %d at %d: %d", from, end, value, at, found);
+						}
+					}
+				}
+			}
+		}
+	}
+
+	private static int digitsOneByOne(byte[] b, int p, int end) {
+		while (p < end && b[p] >= '0' && b[p] <= '9') {
+			p++;
+		}
+		return p;
 	}
 
 	private static UpstreamBatch parse(String body, int expected) {
