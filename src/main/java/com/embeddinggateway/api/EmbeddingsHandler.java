@@ -3,6 +3,7 @@ package com.embeddinggateway.api;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.embeddinggateway.catalog.InputRules;
 import com.embeddinggateway.catalog.InvalidInputException;
@@ -26,12 +27,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
 
 /**
  * {@code POST /v1/embeddings} (also {@code /embeddings}) and {@code GET /v1/models}. A
@@ -75,7 +79,18 @@ class EmbeddingsHandler {
 			.POST("/v1/embeddings", this::embed)
 			.POST("/embeddings", this::embed)
 			.GET("/v1/models", this::models)
+			.route(RequestPredicates.path("/v1/embeddings").or(RequestPredicates.path("/embeddings")),
+					(request) -> notAllowed(request, HttpMethod.POST))
+			.route(RequestPredicates.path("/v1/models"), (request) -> notAllowed(request, HttpMethod.GET))
 			.build();
+	}
+
+	/**
+	 * A known path called with another method: 405, with the method to use in
+	 * {@code Allow}.
+	 */
+	private static Mono<ServerResponse> notAllowed(ServerRequest request, HttpMethod allowed) {
+		return Mono.error(new MethodNotAllowedException(request.method(), Set.of(allowed)));
 	}
 
 	Mono<ServerResponse> embed(ServerRequest request) {

@@ -8,10 +8,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
@@ -45,6 +48,11 @@ class ErrorEnvelopeHandler implements WebExceptionHandler {
 			apiError = apiError.withMessage("Unknown request URL: " + exchange.getRequest().getMethod() + " "
 					+ exchange.getRequest().getPath().value() + ". This gateway serves POST /v1/embeddings.");
 		}
+		if (error instanceof MethodNotAllowedException notAllowed) {
+			apiError = apiError.withMessage(exchange.getRequest().getMethod() + " is not allowed on "
+					+ exchange.getRequest().getPath().value() + "; use "
+					+ notAllowed.getSupportedMethods().stream().map(HttpMethod::name).sorted().toList() + ".");
+		}
 		String requestId = RequestIdFilter.requestId(exchange);
 		if (apiError.status() >= 500 && apiError.status() != 502 && apiError.status() != 503
 				&& apiError.status() != 504) {
@@ -55,6 +63,10 @@ class ErrorEnvelopeHandler implements WebExceptionHandler {
 		}
 		response.setStatusCode(HttpStatus.valueOf(apiError.status()));
 		HttpHeaders headers = response.getHeaders();
+		if (error instanceof ResponseStatusException status) {
+			// Allow on a 405, for example.
+			headers.addAll(status.getHeaders());
+		}
 		headers.setContentType(MediaType.APPLICATION_JSON);
 		if (apiError.retryAfter() != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(ApiError.retryAfterSeconds(apiError.retryAfter())));

@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpMethod;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -372,6 +373,21 @@ class EmbeddingsApiIntegrationTests {
 		assertError(reply, 404, "invalid_request_error", null, null);
 		assertThat(reply.body.get("error").get("message").stringValue())
 			.isEqualTo("Unknown request URL: POST /v1/chat/completions. This gateway serves POST /v1/embeddings.");
+	}
+
+	@Test
+	void otherMethodsOnTheApisPathsAnswer405NamingTheMethodToUse() {
+		EntityExchangeResult<byte[]> get = client().get("/v1/embeddings", FakeSiliconFlow.SEARCH_KEY);
+		Reply reply = new Reply(get.getStatus().value(), json.readTree(get.getResponseBody()), "",
+				get.getResponseHeaders());
+
+		assertError(reply, 405, "invalid_request_error", null, null);
+		assertThat(reply.headers().getAllow()).containsExactly(HttpMethod.POST);
+		assertThat(reply.body().get("error").get("message").stringValue())
+			.isEqualTo("GET is not allowed on /v1/embeddings; use [POST].");
+		EntityExchangeResult<byte[]> post = client().post("/v1/models", FakeSiliconFlow.SEARCH_KEY, "{}");
+		assertThat(post.getStatus().value()).isEqualTo(405);
+		assertThat(post.getResponseHeaders().getAllow()).containsExactly(HttpMethod.GET);
 	}
 
 	@Test
