@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Writes SiliconFlow's embeddings answer (the OpenAI shape) for a request: one copy of
- * the precomputed vector text per input, so the cost is a memory copy and nothing else.
+ * Writes SiliconFlow's embeddings answer (the OpenAI shape) for a request: one copy of a
+ * precomputed vector text per input, so the cost is a memory copy and nothing else.
  */
 final class MockResponse {
 
@@ -17,11 +17,15 @@ final class MockResponse {
 	private MockResponse() {
 	}
 
-	/** Appends the whole body to {@code out}, which grows as needed. */
-	static void write(MockRequest request, MockVectors vectors, ByteBuf out) {
+	/**
+	 * Appends the whole body to {@code out}, which grows as needed. Input {@code i} gets
+	 * the mock's vector {@code first + i}: callers pass a running count, so answers vary
+	 * from one request to the next as they do from one text to the next.
+	 */
+	static void write(MockRequest request, MockVectors vectors, long first, ByteBuf out) {
 		int dimensions = request.vectorLength();
-		byte[] vector = request.base64() ? vectors.base64Json(dimensions) : vectors.floatJson(dimensions);
-		out.ensureWritable(request.inputs() * (vector.length + ITEM_START.length + ITEM_EMBEDDING.length + 8) + 256);
+		byte[] sample = request.base64() ? vectors.base64Json(dimensions, first) : vectors.floatJson(dimensions, first);
+		out.ensureWritable(request.inputs() * (sample.length + ITEM_START.length + ITEM_EMBEDDING.length + 8) + 256);
 		out.writeBytes(utf8("{\"object\":\"list\",\"model\":" + quoted(request.model()) + ",\"data\":["));
 		for (int i = 0; i < request.inputs(); i++) {
 			if (i > 0) {
@@ -30,7 +34,8 @@ final class MockResponse {
 			out.writeBytes(ITEM_START);
 			out.writeBytes(utf8(Integer.toString(i)));
 			out.writeBytes(ITEM_EMBEDDING);
-			out.writeBytes(vector);
+			out.writeBytes(request.base64() ? vectors.base64Json(dimensions, first + i)
+					: vectors.floatJson(dimensions, first + i));
 			out.writeByte('}');
 		}
 		long tokens = request.tokens();

@@ -2,6 +2,7 @@ package com.embeddinggateway.bench;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,6 +29,9 @@ public final class MockUpstream {
 	private static final byte[] EMPTY = new byte[0];
 
 	private final MockVectors vectors = new MockVectors();
+
+	/** Inputs answered so far: where the next answer starts in the mock's vectors. */
+	private final AtomicLong answered = new AtomicLong();
 
 	private final Duration latency;
 
@@ -62,7 +66,7 @@ public final class MockUpstream {
 			}
 			Mono<Void> answer = Mono.defer(() -> {
 				ByteBuf out = response.alloc().buffer();
-				MockResponse.write(parsed, this.vectors, out);
+				MockResponse.write(parsed, this.vectors, this.answered.getAndAdd(parsed.inputs()), out);
 				return send(response, HttpResponseStatus.OK, out);
 			});
 			return this.latency.isZero() ? answer : Mono.delay(this.latency).then(answer);

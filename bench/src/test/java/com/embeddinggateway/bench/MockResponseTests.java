@@ -30,9 +30,22 @@ class MockResponseTests {
 			assertThat(data.get(i).path("index").asInt()).isEqualTo(i);
 			assertThat(data.get(i).path("embedding").size()).isEqualTo(1024);
 		}
+		assertThat(data.get(1).path("embedding")).isNotEqualTo(data.get(0).path("embedding"));
 		assertThat(answer.path("usage").path("prompt_tokens").asLong()).isEqualTo(80);
 		assertThat(answer.path("usage").path("completion_tokens").asLong()).isZero();
 		assertThat(answer.path("usage").path("total_tokens").asLong()).isEqualTo(80);
+	}
+
+	@Test
+	void startsAtTheGivenVectorSoAnswersVaryFromRequestToRequest() {
+		MockRequest request = new MockRequest("BAAI/bge-m3", 2, 2, 8, false);
+		JsonNode first = answer(request, 0);
+		JsonNode next = answer(request, 2);
+		JsonNode again = answer(request, MockVectors.DISTINCT);
+
+		assertThat(next.at("/data/0/embedding")).isNotEqualTo(first.at("/data/0/embedding"))
+			.isNotEqualTo(first.at("/data/1/embedding"));
+		assertThat(again).isEqualTo(first);
 	}
 
 	@Test
@@ -66,9 +79,13 @@ class MockResponseTests {
 	}
 
 	private JsonNode answer(MockRequest request) {
+		return answer(request, 0);
+	}
+
+	private JsonNode answer(MockRequest request, long first) {
 		ByteBuf out = Unpooled.buffer();
 		try {
-			MockResponse.write(request, this.vectors, out);
+			MockResponse.write(request, this.vectors, first, out);
 			return JSON.readTree(out.toString(StandardCharsets.UTF_8));
 		}
 		finally {
