@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,41 @@ class UpstreamResponseParserTests {
 				1.2345678901234567e-7f, 7f);
 		assertThat(json(batch, 0))
 			.isEqualTo("[123456789012345678.25,-0.000000000000000000012345,1.2345678901234567e-7,7]");
+	}
+
+	@Test
+	void acceptsExactlyTheNumbersOfJsonsGrammar() {
+		Pattern number = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+		String alphabet = "0123456789000000000-.eE+x ";
+		SplittableRandom random = new SplittableRandom(11);
+		int accepted = 0;
+		for (int round = 0; round < 100_000; round++) {
+			StringBuilder token = new StringBuilder();
+			int length = 1 + random.nextInt(random.nextBoolean() ? 6 : 30);
+			for (int i = 0; i < length; i++) {
+				token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			if (random.nextInt(4) == 0) {
+				// Mostly well-formed: a vector component, then perhaps one byte changed.
+				token.setLength(0);
+				token.append((random.nextBoolean() ? "-0." : "0.")).append(random.nextLong(1, Long.MAX_VALUE));
+				if (random.nextBoolean()) {
+					token.setCharAt(random.nextInt(token.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+				}
+			}
+			String body = "{\"data\":[{\"embedding\":[0.5," + token + ",0.25]}]}";
+			String text = token.toString().strip();
+			if (number.matcher(text).matches()) {
+				accepted++;
+				assertThat(parse(body, 1).dimensions()).as(token.toString()).isEqualTo(3);
+			}
+			else {
+				assertThatExceptionOfType(UpstreamFailure.BadResponse.class).as(token.toString())
+					.isThrownBy(() -> parse(body, 1));
+			}
+		}
+		// The generator reaches both sides of the grammar.
+		assertThat(accepted).isBetween(20_000, 80_000);
 	}
 
 	@Test
