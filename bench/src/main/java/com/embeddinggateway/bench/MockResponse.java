@@ -1,6 +1,7 @@
 package com.embeddinggateway.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongFunction;
 
 import io.netty.buffer.ByteBuf;
 
@@ -24,8 +25,10 @@ final class MockResponse {
 	 */
 	static void write(MockRequest request, MockVectors vectors, long first, ByteBuf out) {
 		int dimensions = request.vectorLength();
-		byte[] sample = request.base64() ? vectors.base64Json(dimensions, first) : vectors.floatJson(dimensions, first);
-		out.ensureWritable(request.inputs() * (sample.length + ITEM_START.length + ITEM_EMBEDDING.length + 8) + 256);
+		LongFunction<byte[]> vector = request.base64() ? (which) -> vectors.base64Json(dimensions, which)
+				: (which) -> vectors.floatJson(dimensions, which);
+		out.ensureWritable(
+				request.inputs() * (vector.apply(first).length + ITEM_START.length + ITEM_EMBEDDING.length + 8) + 256);
 		out.writeBytes(utf8("{\"object\":\"list\",\"model\":" + quoted(request.model()) + ",\"data\":["));
 		for (int i = 0; i < request.inputs(); i++) {
 			if (i > 0) {
@@ -34,8 +37,7 @@ final class MockResponse {
 			out.writeBytes(ITEM_START);
 			out.writeBytes(utf8(Integer.toString(i)));
 			out.writeBytes(ITEM_EMBEDDING);
-			out.writeBytes(request.base64() ? vectors.base64Json(dimensions, first + i)
-					: vectors.floatJson(dimensions, first + i));
+			out.writeBytes(vector.apply(first + i));
 			out.writeByte('}');
 		}
 		long tokens = request.tokens();
