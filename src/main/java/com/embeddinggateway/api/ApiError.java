@@ -7,6 +7,7 @@ import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.local.LocalModelOverloadedException;
 import com.embeddinggateway.resilience.CircuitOpenException;
 import com.embeddinggateway.resilience.DeadlineExceededException;
+import com.embeddinggateway.resilience.GatewayBusyException;
 import com.embeddinggateway.tenancy.InvalidApiKeyException;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -62,6 +63,10 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		if (error instanceof LocalModelOverloadedException busy) {
 			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
 					capped(busy.retryAfter()), true);
+		}
+		if (error instanceof GatewayBusyException) {
+			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
+					capped(defaultRetryAfter), true);
 		}
 		if (error instanceof DeadlineExceededException) {
 			return new ApiError(504, "timeout", "timeout", null, error.getMessage(), null, true);

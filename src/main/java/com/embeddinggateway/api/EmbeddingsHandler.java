@@ -14,6 +14,7 @@ import com.embeddinggateway.catalog.TokenLimits;
 import com.embeddinggateway.fanout.EmbeddingFanout;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.resilience.DeadlineExceededException;
+import com.embeddinggateway.resilience.MemoryBudget;
 import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.tenancy.Tenant;
 import com.embeddinggateway.tenancy.TenantDirectory;
@@ -58,13 +59,28 @@ class EmbeddingsHandler {
 	private static final List<String> CALLER_TIMEOUT_HEADERS = List.of("x-stainless-read-timeout",
 			"x-stainless-timeout");
 
+	/**
+	 * Copies of its body a request holds while it runs: the bytes read, the texts parsed
+	 * from them, and the upstream calls' bodies written from those.
+	 */
+	private static final long BODY_COPIES = 3;
+
+	/**
+	 * Vector length assumed for a model configured without one: the longest any built-in
+	 * model returns.
+	 */
+	private static final int UNKNOWN_DIMENSIONS = 4096;
+
+	private final MemoryBudget memory;
+
 	private final int maxRequestBytes;
 
 	private final Duration deadline;
 
 	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, TokenLimits tokenLimits, EmbeddingFanout fanout,
-			JsonMapper json, ApiProperties properties, ResilienceProperties resilience) {
+			JsonMapper json, ApiProperties properties, ResilienceProperties resilience, MemoryBudget memory) {
 		this.tokenLimits = tokenLimits;
+		this.memory = memory;
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.fanout = fanout;
@@ -95,15 +111,23 @@ class EmbeddingsHandler {
 
 	Mono<ServerResponse> embed(ServerRequest request) {
 		return Mono.defer(() -> {
-			RequestFacts facts = RequestFacts.start(request.exchange());
+			RequestFacts facts = RequestFacts.start(request.exchange(), this.memory.open());
 			Tenant tenant = this.tenants.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
 			facts.tenant = tenant.id();
-			if (request.headers().contentLength().orElse(0) > this.maxRequestBytes) {
+			long announced = request.headers().contentLength().orElse(-1);
+			if (announced > this.maxRequestBytes) {
 				throw new RequestTooLargeException();
 			}
+			// Taken before the body is read, so that a refused body stays with the
+			// caller.
+			facts.memory.add(BODY_COPIES * Math.max(0, announced), "this request's body");
 			String requestId = RequestIdFilter.requestId(request.exchange());
-			return readBody(request).map((body) -> EmbeddingsRequest.parse(body, this.json))
-				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
+			return readBody(request).map((body) -> {
+				if (announced < 0) {
+					facts.memory.add(BODY_COPIES * body.length, "this request's body");
+				}
+				return EmbeddingsRequest.parse(body, this.json);
+			}).flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
 		});
 	}
 
@@ -139,6 +163,10 @@ class EmbeddingsHandler {
 		facts.model = model.name();
 		facts.inputs = request.inputs().size();
 		InputRules.check(model, request.inputs(), request.dimensions());
+		int dimensions = (request.dimensions() != null) ? request.dimensions()
+				: (model.dimensions() > 0) ? model.dimensions() : UNKNOWN_DIMENSIONS;
+		facts.memory.add(this.fanout.answerBytesHeld(model, request.inputs().size(), dimensions),
+				"the answers to this request's " + request.inputs().size() + " inputs");
 		UpstreamCall call = new UpstreamCall(model.primary().upstream(), model.primary().model(), request.inputs(),
 				request.dimensions(), tenant.upstreamApiKey(), requestId);
 		Duration timeout = timeout(headers);

@@ -1,12 +1,14 @@
 package com.embeddinggateway.api;
 
+import com.embeddinggateway.resilience.MemoryBudget.Reservation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * What the handler learned about an embeddings request, for the metrics recorded when its
- * response commits: by then the status is known, whether it succeeded or failed.
+ * response commits (by then the status is known, whether it succeeded or failed), and the
+ * memory it holds, given back when its exchange ends.
  */
 final class RequestFacts {
 
@@ -20,8 +22,14 @@ final class RequestFacts {
 
 	long tokens;
 
-	static RequestFacts start(ServerWebExchange exchange) {
-		RequestFacts facts = new RequestFacts();
+	final Reservation memory;
+
+	private RequestFacts(Reservation memory) {
+		this.memory = memory;
+	}
+
+	static RequestFacts start(ServerWebExchange exchange, Reservation memory) {
+		RequestFacts facts = new RequestFacts(memory);
 		exchange.getAttributes().put(ATTRIBUTE, facts);
 		return facts;
 	}

@@ -20,7 +20,9 @@ import org.springframework.web.server.WebFilterChain;
  * Gives every exchange a request id, echoed in {@code x-request-id} (the caller's own
  * when it is a sane token, else a new one), and reports the time spent in
  * {@code openai-processing-ms}, as OpenAI does; an embeddings request's metrics are
- * recorded at the same moment, when its status is known.
+ * recorded at the same moment, when its status is known. When the exchange ends, however
+ * it ends (answer written, error, caller gone), the memory its request held is given
+ * back.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -58,7 +60,12 @@ class RequestIdFilter implements WebFilter {
 			}
 			return Mono.empty();
 		});
-		return chain.filter(exchange);
+		return chain.filter(exchange).doFinally((signal) -> {
+			RequestFacts facts = RequestFacts.of(exchange);
+			if (facts != null) {
+				facts.memory.close();
+			}
+		});
 	}
 
 	static String requestId(ServerWebExchange exchange) {

@@ -31,6 +31,9 @@ public class EmbeddingFanout {
 
 	private static final Log logger = LogFactory.getLog(EmbeddingFanout.class);
 
+	/** A float32 component as JSON, comma included: {@code -0.012345678,}. */
+	static final int JSON_BYTES_PER_NUMBER = 12;
+
 	private final ResilientUpstream upstream;
 
 	private final int maxParallelCalls;
@@ -86,6 +89,16 @@ public class EmbeddingFanout {
 			tokens += batch.promptTokens();
 		}
 		return Mono.just(new Embeddings(batches, tokens));
+	}
+
+	/**
+	 * Bytes of upstream answers one request holds at the same time. With one upstream
+	 * call, its answer is copied to the caller as soon as it arrives. Split over several,
+	 * every answer waits for the last one, so the request holds them all: about
+	 * {@value #JSON_BYTES_PER_NUMBER} bytes of JSON per number.
+	 */
+	public long answerBytesHeld(ModelSpec model, int inputs, int dimensions) {
+		return (inputs <= batchSize(model)) ? 0 : (long) inputs * dimensions * JSON_BYTES_PER_NUMBER;
 	}
 
 	int batchSize(ModelSpec model) {

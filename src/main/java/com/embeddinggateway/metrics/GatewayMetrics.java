@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
 
 import org.springframework.stereotype.Component;
 
@@ -42,6 +45,22 @@ public class GatewayMetrics {
 
 	public GatewayMetrics(MeterRegistry registry) {
 		this.registry = registry;
+	}
+
+	/**
+	 * The memory budget: bytes the requests in flight hold, and the most they may hold.
+	 */
+	public void memoryBudget(LongSupplier held, long limit) {
+		Gauge.builder("gateway.memory.held", held, LongSupplier::getAsLong)
+			.description("Bytes of request bodies and upstream answers held by the requests in flight")
+			.baseUnit(BaseUnits.BYTES)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.memory.limit", () -> limit)
+			.description("Bytes the requests in flight may hold before large ones are refused with 503")
+			.baseUnit(BaseUnits.BYTES)
+			.strongReference(true)
+			.register(this.registry);
 	}
 
 	/** One answered request, whatever its status. */

@@ -7,8 +7,11 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -20,11 +23,15 @@ import org.springframework.validation.annotation.Validated;
  * @param retry retries of one upstream call
  * @param breaker circuit breaker per upstream deployment
  * @param pacing concurrency towards one upstream key and model
+ * @param maxInFlightMemory request bodies and upstream answers the requests in flight may
+ * hold at once; a request that would pass it gets 503 (absent: half the JVM's maximum
+ * heap)
  */
 @Validated
 @ConfigurationProperties("gateway.resilience")
 public record ResilienceProperties(@DefaultValue("60s") Duration deadline, @DefaultValue @Valid Retry retry,
-		@DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing) {
+		@DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing,
+		@Nullable DataSize maxInFlightMemory) {
 
 	/**
 	 * Retries of 429, 5xx, timeouts and connection errors; never of other 4xx.

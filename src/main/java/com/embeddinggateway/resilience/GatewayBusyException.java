@@ -1,0 +1,13 @@
+package com.embeddinggateway.resilience;
+
+/**
+ * The requests in flight already hold as much data as {@link MemoryBudget} allows: the
+ * caller should retry shortly, as it would after any 503.
+ */
+public class GatewayBusyException extends RuntimeException {
+
+	GatewayBusyException(String message) {
+		super(message, null, false, false);
+	}
+
+}
