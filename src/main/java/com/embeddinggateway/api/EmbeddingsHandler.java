@@ -183,8 +183,7 @@ class EmbeddingsHandler {
 			.flatMap((answer) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.contentLength(answer.size())
-				.body((message, context) -> message
-					.writeWith(Mono.fromCallable(() -> answer.writeTo(message.bufferFactory())))));
+				.body((message, context) -> message.writeWith(answer.body(message.bufferFactory()))));
 	}
 
 	private Mono<byte[]> readBody(ServerRequest request) {

@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import com.embeddinggateway.FakeSiliconFlow;
 import com.embeddinggateway.GatewayClient;
@@ -299,6 +301,26 @@ class EmbeddingsApiIntegrationTests {
 
 		assertError(reply, 503, "service_unavailable", "service_unavailable", null);
 		assertThat(reply.headers.getFirst("retry-after")).matches("[1-9][0-9]*");
+	}
+
+	@Test
+	void sendsAnAnswerOfOverSixteenMegabytesWhole() {
+		List<String> inputs = new ArrayList<>();
+		for (int i = 0; i < 512; i++) {
+			inputs.add("text " + i);
+		}
+
+		Reply reply = call(FakeSiliconFlow.SEARCH_KEY,
+				json.writeValueAsString(Map.of("model", "Qwen/Qwen3-Embedding-8B", "input", inputs)));
+
+		assertThat(reply.status).isEqualTo(200);
+		assertThat(reply.raw.length()).isGreaterThan(EmbeddingsResponseWriter.Answer.MAX_JOINED);
+		assertThat(reply.body.get("data")).hasSize(512);
+		for (int i = 0; i < 512; i++) {
+			assertThat(reply.body.get("data").get(i).get("index").intValue()).isEqualTo(i);
+			assertThat(floats(reply.body.get("data").get(i).get("embedding")))
+				.containsExactly(FakeSiliconFlow.vector(inputs.get(i), 4096));
+		}
 	}
 
 	@Test

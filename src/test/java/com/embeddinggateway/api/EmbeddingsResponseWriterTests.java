@@ -1,8 +1,10 @@
 package com.embeddinggateway.api;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -12,8 +14,13 @@ import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamFailures;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,6 +99,34 @@ class EmbeddingsResponseWriterTests {
 				assertThat(vector.getFloat()).isEqualTo(Float.parseFloat(decimal));
 			}
 		}
+	}
+
+	@Test
+	void sendsALargeAnswerAsItsChunksInOrderAndASmallOneAsOneBuffer() {
+		// 24 x 4096 numbers of 8 to 11 bytes, repeated 20 times: about 18 MB, past one
+		// buffer.
+		UpstreamBatch batch = batch(24, 4096, (i, d) -> "-0." + i + "" + d);
+		List<UpstreamBatch> batches = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			batches.add(batch);
+		}
+		Embeddings large = new Embeddings(batches, 1);
+		EmbeddingsResponseWriter.Answer answer = EmbeddingsResponseWriter.prepare("m", large, false);
+		assertThat(answer.size()).isGreaterThan(EmbeddingsResponseWriter.Answer.MAX_JOINED);
+
+		List<DataBuffer> chunks = Flux.from(answer.body(DefaultDataBufferFactory.sharedInstance)).collectList().block();
+
+		assertThat(chunks).hasSizeGreaterThan(512);
+		ByteArrayOutputStream sent = new ByteArrayOutputStream();
+		for (DataBuffer chunk : chunks) {
+			byte[] bytes = new byte[chunk.readableByteCount()];
+			chunk.read(bytes);
+			sent.writeBytes(bytes);
+		}
+		assertThat(sent.toByteArray()).isEqualTo(EmbeddingsResponseWriter.write("m", large, false));
+		Embeddings small = new Embeddings(List.of(batch), 1);
+		assertThat(EmbeddingsResponseWriter.prepare("m", small, false).body(DefaultDataBufferFactory.sharedInstance))
+			.isInstanceOf(Mono.class);
 	}
 
 	@Test
