@@ -193,10 +193,12 @@ final class EmbeddingsResponseWriter {
 	}
 
 	/**
-	 * The answer written across buffers of at most {@value #CHUNK_SIZE} bytes. Netty's
-	 * adaptive allocator pools buffers only up to a size limit (256 kB when the JVM's
-	 * memory is small, as under {@code -Xmx256m}); a single buffer for a 400 kB answer
-	 * was fresh memory, zeroed and handed to a cleaner, on every request.
+	 * The answer written across buffers of at most {@value #CHUNK_SIZE} bytes, rather
+	 * than one buffer per answer. Netty 4.2's adaptive allocator pools buffers of up to
+	 * 16.5 kB when the heap is at most 512 MB (as under {@code -Xmx256m}) and up to 256
+	 * kB otherwise; anything larger is fresh memory, zeroed and handed to a cleaner. 16
+	 * kB buffers, pooled under a small heap, measured no faster than these on 32 x 1024
+	 * answers: the zeroing they save is paid back in twice as many buffers.
 	 */
 	private static final class Output {
 
