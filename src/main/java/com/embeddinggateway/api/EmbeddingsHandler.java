@@ -14,11 +14,14 @@ import com.embeddinggateway.catalog.TokenLimits;
 import com.embeddinggateway.fanout.EmbeddingFanout;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.resilience.DeadlineExceededException;
+import com.embeddinggateway.resilience.GatewayBusyException;
 import com.embeddinggateway.resilience.MemoryBudget;
+import com.embeddinggateway.resilience.MemoryBudget.Reservation;
 import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.tenancy.Tenant;
 import com.embeddinggateway.tenancy.TenantDirectory;
 import com.embeddinggateway.upstream.UpstreamCall;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -114,20 +117,12 @@ class EmbeddingsHandler {
 			RequestFacts facts = RequestFacts.start(request.exchange(), this.memory.open());
 			Tenant tenant = this.tenants.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
 			facts.tenant = tenant.id();
-			long announced = request.headers().contentLength().orElse(-1);
-			if (announced > this.maxRequestBytes) {
+			if (request.headers().contentLength().orElse(0) > this.maxRequestBytes) {
 				throw new RequestTooLargeException();
 			}
-			// Taken before the body is read, so that a refused body stays with the
-			// caller.
-			facts.memory.add(BODY_COPIES * Math.max(0, announced), "this request's body");
 			String requestId = RequestIdFilter.requestId(request.exchange());
-			return readBody(request).map((body) -> {
-				if (announced < 0) {
-					facts.memory.add(BODY_COPIES * body.length, "this request's body");
-				}
-				return EmbeddingsRequest.parse(body, this.json);
-			}).flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
+			return readBody(request, facts.memory).map((body) -> EmbeddingsRequest.parse(body, this.json))
+				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
 		});
 	}
 
@@ -186,18 +181,31 @@ class EmbeddingsHandler {
 				.body((message, context) -> message.writeWith(answer.body(message.bufferFactory()))));
 	}
 
-	private Mono<byte[]> readBody(ServerRequest request) {
-		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxRequestBytes)
-			.map((buffer) -> {
-				try {
-					byte[] bytes = new byte[buffer.readableByteCount()];
-					buffer.read(bytes);
-					return bytes;
-				}
-				finally {
-					DataBufferUtils.release(buffer);
-				}
-			})
+	/**
+	 * The body as one array, counted in {@code memory} as its bytes arrive: a body
+	 * announced but not sent holds nothing, and one that passes the budget stops being
+	 * read.
+	 */
+	private Mono<byte[]> readBody(ServerRequest request, Reservation memory) {
+		Flux<DataBuffer> body = request.body(BodyExtractors.toDataBuffers()).doOnNext((buffer) -> {
+			try {
+				memory.add(BODY_COPIES * buffer.readableByteCount(), "this request's body");
+			}
+			catch (GatewayBusyException busy) {
+				DataBufferUtils.release(buffer);
+				throw busy;
+			}
+		});
+		return DataBufferUtils.join(body, this.maxRequestBytes).map((buffer) -> {
+			try {
+				byte[] bytes = new byte[buffer.readableByteCount()];
+				buffer.read(bytes);
+				return bytes;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		})
 			.switchIfEmpty(Mono.error(() -> new InvalidInputException(null,
 					"The request has no body. Send a JSON object with 'model' and 'input'.")));
 	}

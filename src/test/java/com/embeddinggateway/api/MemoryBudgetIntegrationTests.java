@@ -1,5 +1,8 @@
 package com.embeddinggateway.api;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +109,23 @@ class MemoryBudgetIntegrationTests {
 				StandardCharsets.UTF_8))
 			.contains("gateway_memory_held_bytes 0.0")
 			.contains("gateway_memory_limit_bytes 2097152.0");
+	}
+
+	@Test
+	void aBodyAnnouncedButNotSentHoldsNothing() throws IOException {
+		try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+			stalled.getOutputStream()
+				.write(("POST /v1/embeddings HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+						+ FakeSiliconFlow.SEARCH_KEY + "\r\nContent-Type: application/json\r\n"
+						+ "Content-Length: 10000000\r\n\r\n{\"model\":")
+					.getBytes(StandardCharsets.US_ASCII));
+			stalled.getOutputStream().flush();
+
+			Reply reply = call(inputs(100, "while another stalls"));
+
+			assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+		}
+		awaitEverythingGivenBack();
 	}
 
 	@Test
