@@ -12,6 +12,7 @@ import com.embeddinggateway.tenancy.InvalidApiKeyException;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.netty.channel.ChannelException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -52,6 +53,10 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 					"The request body is larger than this gateway accepts (gateway.api.max-request-size). "
 							+ "Split the inputs over several requests.",
 					null, false);
+		}
+		if (isRequestReadTimeout(error)) {
+			return new ApiError(408, INVALID_REQUEST, "request_timeout", null,
+					"The request body did not arrive in time (gateway.api.request-read-timeout).", null, true);
 		}
 		if (error instanceof UpstreamFailure failure) {
 			return fromUpstream(failure, defaultRetryAfter);
@@ -101,6 +106,15 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		// cannot be
 		// used: retrying the same call will not help.
 		return new ApiError(502, "upstream_error", "upstream_error", null, failure.getMessage(), null, false);
+	}
+
+	/**
+	 * Reactor Netty's error for a body slower than {@code request-read-timeout}; its
+	 * class is not public.
+	 */
+	private static boolean isRequestReadTimeout(Throwable error) {
+		return error instanceof ChannelException
+				&& error.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException");
 	}
 
 	private static Duration capped(Duration wait) {

@@ -14,9 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultRetryAfter {@code retry-after} sent with 429 and 503 when the upstream
  * named no wait of its own (capped at 60 s either way, as openai-node ignores larger
  * values)
+ * @param requestReadTimeout longest a request's body may take to arrive; a slower one
+ * gets 408 and its connection is closed
  */
 @Validated
 @ConfigurationProperties("gateway.api")
 public record ApiProperties(@DefaultValue("16MB") DataSize maxRequestSize,
-		@DefaultValue("1s") Duration defaultRetryAfter) {
+		@DefaultValue("1s") Duration defaultRetryAfter, @DefaultValue("60s") Duration requestReadTimeout) {
 }

@@ -2,9 +2,12 @@ package com.embeddinggateway.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -21,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,6 +54,7 @@ class EmbeddingsApiIntegrationTests {
 		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
 		registry.add("gateway.http-client.response-timeout", () -> "2s");
+		registry.add("gateway.api.request-read-timeout", () -> "1s");
 		registry.add("gateway.upstreams[1].id", () -> "nowhere");
 		registry.add("gateway.upstreams[1].base-url", () -> "http://127.0.0.1:" + closedPort() + "/v1");
 		registry.add("gateway.models[0].name", () -> "nowhere/model");
@@ -320,6 +325,25 @@ class EmbeddingsApiIntegrationTests {
 			assertThat(reply.body.get("data").get(i).get("index").intValue()).isEqualTo(i);
 			assertThat(floats(reply.body.get("data").get(i).get("embedding")))
 				.containsExactly(FakeSiliconFlow.vector(inputs.get(i), 4096));
+		}
+	}
+
+	@Test
+	void aBodyThatStopsArrivingGets408AndItsConnectionClosed() throws IOException {
+		try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+			stalled.setSoTimeout(10_000);
+			stalled.getOutputStream()
+				.write(("POST /v1/embeddings HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+						+ FakeSiliconFlow.SEARCH_KEY + "\r\nContent-Type: application/json\r\n"
+						+ "Content-Length: 1000\r\n\r\n{\"model\":")
+					.getBytes(StandardCharsets.US_ASCII));
+
+			String answer = new String(stalled.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+			assertThat(answer).startsWith("HTTP/1.1 408 ");
+			Reply reply = new Reply(408, json.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)), answer,
+					new HttpHeaders());
+			assertError(reply, 408, "invalid_request_error", "request_timeout", null);
 		}
 	}
 
