@@ -42,7 +42,16 @@ public final class GatewayClient {
 	}
 
 	public EntityExchangeResult<byte[]> get(String path, @Nullable String key) {
-		return this.client.get().uri(path).headers((http) -> {
+		return send(this.client.get(), path, key);
+	}
+
+	public EntityExchangeResult<byte[]> head(String path, @Nullable String key) {
+		return send(this.client.head(), path, key);
+	}
+
+	private static EntityExchangeResult<byte[]> send(WebTestClient.RequestHeadersUriSpec<?> method, String path,
+			@Nullable String key) {
+		return method.uri(path).headers((http) -> {
 			if (key != null) {
 				http.setBearerAuth(key);
 			}

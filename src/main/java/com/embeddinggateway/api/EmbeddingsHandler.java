@@ -98,9 +98,11 @@ class EmbeddingsHandler {
 			.POST("/v1/embeddings", this::embed)
 			.POST("/embeddings", this::embed)
 			.GET("/v1/models", this::models)
+			.HEAD("/v1/models", this::models)
 			.route(RequestPredicates.path("/v1/embeddings").or(RequestPredicates.path("/embeddings")),
 					(request) -> notAllowed(request, HttpMethod.POST))
-			.route(RequestPredicates.path("/v1/models"), (request) -> notAllowed(request, HttpMethod.GET))
+			.route(RequestPredicates.path("/v1/models"),
+					(request) -> notAllowed(request, HttpMethod.GET, HttpMethod.HEAD))
 			.build();
 	}
 
@@ -108,7 +110,7 @@ class EmbeddingsHandler {
 	 * A known path called with another method: 405, with the method to use in
 	 * {@code Allow}.
 	 */
-	private static Mono<ServerResponse> notAllowed(ServerRequest request, HttpMethod allowed) {
+	private static Mono<ServerResponse> notAllowed(ServerRequest request, HttpMethod... allowed) {
 		return Mono.error(new MethodNotAllowedException(request.method(), Set.of(allowed)));
 	}
 

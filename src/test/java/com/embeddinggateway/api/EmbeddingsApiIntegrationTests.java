@@ -433,7 +433,18 @@ class EmbeddingsApiIntegrationTests {
 			.isEqualTo("GET is not allowed on /v1/embeddings; use [POST].");
 		EntityExchangeResult<byte[]> post = client().post("/v1/models", FakeSiliconFlow.SEARCH_KEY, "{}");
 		assertThat(post.getStatus().value()).isEqualTo(405);
-		assertThat(post.getResponseHeaders().getAllow()).containsExactly(HttpMethod.GET);
+		assertThat(post.getResponseHeaders().getAllow()).containsExactlyInAnyOrder(HttpMethod.GET, HttpMethod.HEAD);
+		assertThat(json.readTree(post.getResponseBody()).get("error").get("message").stringValue())
+			.isEqualTo("POST is not allowed on /v1/models; use [GET, HEAD].");
+	}
+
+	@Test
+	void answersHeadOnTheModelListAsGetWithoutABody() {
+		EntityExchangeResult<byte[]> head = client().head("/v1/models", FakeSiliconFlow.CHAT_KEY);
+
+		assertThat(head.getStatus().value()).isEqualTo(200);
+		assertThat(head.getResponseHeaders().getContentType()).hasToString("application/json");
+		assertThat(head.getResponseBody()).isNullOrEmpty();
 	}
 
 	@Test
