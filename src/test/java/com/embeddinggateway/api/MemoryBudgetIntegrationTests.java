@@ -84,7 +84,9 @@ class MemoryBudgetIntegrationTests {
 	void whileTheBudgetIsHeldLargeRequestsAreRefusedAndSmallOnesServed() {
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
-				.willReturn(aResponse().withTransformers("fake-embeddings").withFixedDelay(1500)));
+				.willReturn(aResponse().withTransformers("fake-embeddings").withFixedDelay(3000)));
+		// Its upstream calls take 3 s: time enough for the next three requests to arrive
+		// while it holds its share, even on a slow machine.
 		CompletableFuture<Reply> holding = CompletableFuture.supplyAsync(() -> call(inputs(100, "held")));
 		await().atMost(Duration.ofSeconds(10)).until(() -> !upstream.requests().isEmpty());
 
