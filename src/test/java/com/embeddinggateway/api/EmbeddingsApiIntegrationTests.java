@@ -424,8 +424,7 @@ class EmbeddingsApiIntegrationTests {
 	@Test
 	void otherMethodsOnTheApisPathsAnswer405NamingTheMethodToUse() {
 		EntityExchangeResult<byte[]> get = client().get("/v1/embeddings", FakeSiliconFlow.SEARCH_KEY);
-		Reply reply = new Reply(get.getStatus().value(), json.readTree(get.getResponseBody()), "",
-				get.getResponseHeaders());
+		Reply reply = Reply.of(get);
 
 		assertError(reply, 405, "invalid_request_error", null, null);
 		assertThat(reply.headers().getAllow()).containsExactly(HttpMethod.POST);
@@ -502,14 +501,21 @@ class EmbeddingsApiIntegrationTests {
 	}
 
 	private Reply call(String path, String key, String body) {
-		EntityExchangeResult<byte[]> result = client().post(path, key, body);
-		byte[] bytes = result.getResponseBody();
-		String raw = (bytes != null) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : "";
-		return new Reply(result.getStatus().value(), raw.isEmpty() ? json.createObjectNode() : json.readTree(raw), raw,
-				result.getResponseHeaders());
+		return Reply.of(client().post(path, key, body));
 	}
 
-	record Reply(int status, JsonNode body, String raw, org.springframework.http.HttpHeaders headers) {
+	/**
+	 * A gateway answer: status, body parsed (empty when there is none), raw and headers.
+	 */
+	record Reply(int status, JsonNode body, String raw, HttpHeaders headers) {
+
+		static Reply of(EntityExchangeResult<byte[]> result) {
+			byte[] bytes = result.getResponseBody();
+			String raw = (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : "";
+			return new Reply(result.getStatus().value(), raw.isEmpty() ? json.createObjectNode() : json.readTree(raw),
+					raw, result.getResponseHeaders());
+		}
+
 	}
 
 }
