@@ -52,10 +52,6 @@ public class MemoryBudget {
 		return this.held.get();
 	}
 
-	public long limit() {
-		return this.limit;
-	}
-
 	private boolean take(long bytes, long alreadyHeld) {
 		while (true) {
 			long now = this.held.get();
