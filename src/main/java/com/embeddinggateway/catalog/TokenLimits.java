@@ -14,8 +14,10 @@ import org.springframework.stereotype.Component;
  * never refuse an input the upstream would take, and 510 for the in-process bge-small
  * models is their exact 512-position window.
  * <p>
- * Tokenizing costs a few hundred microseconds per text, too much for an event loop, so it
- * runs on the bounded-elastic scheduler, and only for texts long enough to be in doubt.
+ * Counting stops one token past the limit, so a text costs at most one pass over its
+ * characters and the matching of limit + 1 tokens, however long it is. That is still up
+ * to tens of milliseconds for the largest bodies, too much for an event loop, so it runs
+ * on the bounded-elastic scheduler, and only for texts long enough to be in doubt.
  */
 @Component
 public class TokenLimits {
@@ -43,12 +45,10 @@ public class TokenLimits {
 			int special = this.counter.specialTokens(model.name());
 			for (int i = 0; i < inputs.size(); i++) {
 				String input = inputs.get(i);
-				if ((long) input.length() * MAX_TOKENS_PER_CHAR > limit) {
-					int tokens = this.counter.count(model.name(), input);
-					if (tokens - special > limit) {
-						throw new InvalidInputException("input", "Input at index " + i + " has " + (tokens - special)
-								+ " tokens; " + model.name() + " accepts at most " + limit + " tokens per input.");
-					}
+				if ((long) input.length() * MAX_TOKENS_PER_CHAR > limit
+						&& this.counter.count(model.name(), input, limit + special) > limit + special) {
+					throw new InvalidInputException("input", "Input at index " + i + " has more than " + limit
+							+ " tokens; " + model.name() + " accepts at most " + limit + " tokens per input.");
 				}
 			}
 		}).subscribeOn(Schedulers.boundedElastic());

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.embeddinggateway.catalog.ModelNotFoundException;
+import com.embeddinggateway.tokenizer.WordPieceTokenizer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +47,7 @@ public class LocalModels implements AutoCloseable {
 	public LocalModels(LocalTokenizers tokenizers, LocalModelProperties properties) {
 		try {
 			for (SmallModel model : SmallModel.values()) {
-				ExactTokenizer tokenizer = tokenizers.forModel(model.modelName());
+				WordPieceTokenizer tokenizer = tokenizers.forModel(model.modelName());
 				if (tokenizer == null) {
 					throw new IllegalStateException("No tokenizer for " + model.modelName());
 				}

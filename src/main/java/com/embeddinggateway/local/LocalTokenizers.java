@@ -1,18 +1,19 @@
 package com.embeddinggateway.local;
 
-import java.util.List;
 import java.util.Map;
 
 import com.embeddinggateway.catalog.TokenCounter;
+import com.embeddinggateway.tokenizer.WordPieceTokenizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Exact token counters for the bge models, by catalog name. Always available, whether or
- * not the local models are enabled: a tokenizer is a vocabulary and a few rules, far
- * cheaper than a model, and it lets the gateway refuse a too-long input for the upstream
- * bge-large models by the count their own tokenizer makes, not a bound.
+ * Exact token counters for the bge models, by catalog name, in pure Java
+ * ({@link WordPieceTokenizer}): no caller's text ever reaches native code. Always
+ * available, whether or not the local models are enabled: a tokenizer is a vocabulary and
+ * a few rules, far cheaper than a model, and it lets the gateway refuse a too-long input
+ * for the upstream bge-large models by the count their own tokenizer makes, not a bound.
  * <p>
  * The vocabularies come from the tokenizer files inside langchain4j's bge-small jars:
  * <ul>
@@ -27,30 +28,23 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class LocalTokenizers implements TokenCounter, AutoCloseable {
+public class LocalTokenizers implements TokenCounter {
 
-	private final ExactTokenizer smallZh;
-
-	private final ExactTokenizer largeZh;
-
-	private final ExactTokenizer english;
-
-	private final Map<String, ExactTokenizer> byModel;
+	private final Map<String, WordPieceTokenizer> byModel;
 
 	public LocalTokenizers() {
 		byte[] chinese = SmallModel.ZH.tokenizerJson();
-		this.smallZh = ExactTokenizer.load(chinese);
-		this.largeZh = ExactTokenizer.loadLowercasing(chinese);
-		this.english = ExactTokenizer.load(SmallModel.EN.tokenizerJson());
-		this.byModel = Map.of(SmallModel.ZH.modelName(), this.smallZh, "BAAI/bge-large-zh-v1.5", this.largeZh,
-				SmallModel.EN.modelName(), this.english, "BAAI/bge-large-en-v1.5", this.english);
+		WordPieceTokenizer english = WordPieceTokenizer.load(SmallModel.EN.tokenizerJson());
+		this.byModel = Map.of(SmallModel.ZH.modelName(), WordPieceTokenizer.load(chinese), "BAAI/bge-large-zh-v1.5",
+				WordPieceTokenizer.loadLowercasing(chinese), SmallModel.EN.modelName(), english,
+				"BAAI/bge-large-en-v1.5", english);
 	}
 
 	/**
 	 * The exact tokenizer of the model with this catalog name (not an alias), or null
 	 * when the gateway has none for it.
 	 */
-	public @Nullable ExactTokenizer forModel(String model) {
+	public @Nullable WordPieceTokenizer forModel(String model) {
 		return this.byModel.get(model);
 	}
 
@@ -60,21 +54,14 @@ public class LocalTokenizers implements TokenCounter, AutoCloseable {
 	}
 
 	@Override
-	public int count(String model, String text) {
-		return this.byModel.get(model).count(text);
+	public int count(String model, String text, int atMost) {
+		return this.byModel.get(model).count(text, atMost);
 	}
 
 	/** {@code [CLS]} and {@code [SEP]}. */
 	@Override
 	public int specialTokens(String model) {
 		return 2;
-	}
-
-	@Override
-	public void close() {
-		for (ExactTokenizer tokenizer : List.of(this.smallZh, this.largeZh, this.english)) {
-			tokenizer.close();
-		}
 	}
 
 }

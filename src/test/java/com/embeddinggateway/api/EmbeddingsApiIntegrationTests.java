@@ -245,7 +245,8 @@ class EmbeddingsApiIntegrationTests {
 		Reply over = call(FakeSiliconFlow.SEARCH_KEY,
 				"{\"model\":\"BAAI/bge-large-en-v1.5\",\"input\":[\"x\",\"" + atLimit + "hello\"]}");
 		assertError(over, 400, "invalid_request_error", null, "input");
-		assertThat(over.body.get("error").get("message").stringValue()).contains("index 1").contains("513 tokens");
+		assertThat(over.body.get("error").get("message").stringValue()).contains("index 1")
+			.contains("more than 512 tokens");
 		assertThat(upstream.calls()).hasSize(1);
 	}
 

@@ -85,7 +85,7 @@ class DevProfileIntegrationTests {
 					.inputOfArrayOfStrings(List.of("short", tooLong))
 					.build()))
 			.withMessageContaining("index 1")
-			.withMessageContaining("512 tokens")
+			.withMessageContaining("more than 510 tokens")
 			.withMessageContaining("510");
 	}
 

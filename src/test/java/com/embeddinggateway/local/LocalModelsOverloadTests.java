@@ -36,7 +36,6 @@ class LocalModelsOverloadTests {
 	@AfterAll
 	static void close() {
 		models.close();
-		tokenizers.close();
 	}
 
 	@Test

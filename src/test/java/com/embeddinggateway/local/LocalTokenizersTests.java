@@ -1,7 +1,7 @@
 package com.embeddinggateway.local;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import com.embeddinggateway.tokenizer.WordPieceTokenizer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +17,8 @@ class LocalTokenizersTests {
 
 	private static final long SEP = 102;
 
+	private static final int NO_LIMIT = 100_000;
+
 	private static LocalTokenizers tokenizers;
 
 	@BeforeAll
@@ -24,13 +26,8 @@ class LocalTokenizersTests {
 		tokenizers = new LocalTokenizers();
 	}
 
-	@AfterAll
-	static void close() {
-		tokenizers.close();
-	}
-
-	private static ExactTokenizer tokenizer(String model) {
-		ExactTokenizer tokenizer = tokenizers.forModel(model);
+	private static WordPieceTokenizer tokenizer(String model) {
+		WordPieceTokenizer tokenizer = tokenizers.forModel(model);
 		assertThat(tokenizer).as(model).isNotNull();
 		return tokenizer;
 	}
@@ -38,47 +35,48 @@ class LocalTokenizersTests {
 	@Test
 	void givesBertBaseUncasedIdsToBothEnglishModels() {
 		for (String model : new String[] { "BAAI/bge-small-en-v1.5", "BAAI/bge-large-en-v1.5" }) {
-			assertThat(tokenizer(model).ids("hello world")).containsExactly(CLS, 7592, 2088, SEP);
+			assertThat(tokenizer(model).ids("hello world", NO_LIMIT)).containsExactly(CLS, 7592, 2088, SEP);
 		}
 	}
 
 	@Test
 	void lowercasesAndStripsAccentsForEnglishLikeBertsUncasedTokenizer() {
-		ExactTokenizer english = tokenizer("BAAI/bge-large-en-v1.5");
+		WordPieceTokenizer english = tokenizer("BAAI/bge-large-en-v1.5");
 
-		assertThat(english.ids("Hello World")).containsExactly(english.ids("hello world"));
-		assertThat(english.ids("Café NAÏVE")).containsExactly(english.ids("cafe naive"));
+		assertThat(english.ids("Hello World", NO_LIMIT)).containsExactly(english.ids("hello world", NO_LIMIT));
+		assertThat(english.ids("Café NAÏVE", NO_LIMIT)).containsExactly(english.ids("cafe naive", NO_LIMIT));
 	}
 
 	@Test
 	void givesBertBaseChineseIdsToBothChineseModels() {
 		for (String model : new String[] { "BAAI/bge-small-zh-v1.5", "BAAI/bge-large-zh-v1.5" }) {
-			assertThat(tokenizer(model).ids("中国")).containsExactly(CLS, 704, 1744, SEP);
+			assertThat(tokenizer(model).ids("中国", NO_LIMIT)).containsExactly(CLS, 704, 1744, SEP);
 		}
 	}
 
 	@Test
 	void lowercasesLatinTextForBgeLargeZhButNotForBgeSmallZh() {
-		ExactTokenizer large = tokenizer("BAAI/bge-large-zh-v1.5");
-		ExactTokenizer small = tokenizer("BAAI/bge-small-zh-v1.5");
+		WordPieceTokenizer large = tokenizer("BAAI/bge-large-zh-v1.5");
+		WordPieceTokenizer small = tokenizer("BAAI/bge-small-zh-v1.5");
 
 		// bert-base-chinese has no capital Latin letters: unlowercased, "Hello" is [UNK].
-		assertThat(large.ids("Hello World")).containsExactly(large.ids("hello world")).doesNotContain(UNK);
-		assertThat(small.ids("Hello World")).contains(UNK);
-		assertThat(small.ids("hello world")).containsExactly(large.ids("hello world"));
+		assertThat(large.ids("Hello World", NO_LIMIT)).containsExactly(large.ids("hello world", NO_LIMIT))
+			.doesNotContain(UNK);
+		assertThat(small.ids("Hello World", NO_LIMIT)).contains(UNK);
+		assertThat(small.ids("hello world", NO_LIMIT)).containsExactly(large.ids("hello world", NO_LIMIT));
 	}
 
 	@Test
 	void countsClsAndSepWithTheText() {
-		assertThat(tokenizer("BAAI/bge-large-en-v1.5").count("hello world")).isEqualTo(4);
-		assertThat(tokenizer("BAAI/bge-large-zh-v1.5").count("今天天气很好")).isEqualTo(8);
-		assertThat(tokenizer("BAAI/bge-large-en-v1.5").count("")).isEqualTo(2);
+		assertThat(tokenizer("BAAI/bge-large-en-v1.5").count("hello world", NO_LIMIT)).isEqualTo(4);
+		assertThat(tokenizer("BAAI/bge-large-zh-v1.5").count("今天天气很好", NO_LIMIT)).isEqualTo(8);
+		assertThat(tokenizer("BAAI/bge-large-en-v1.5").count("", NO_LIMIT)).isEqualTo(2);
 	}
 
 	@Test
 	void countsPastTheModelWindowInsteadOfTruncating() {
-		assertThat(tokenizer("BAAI/bge-large-en-v1.5").count("hello ".repeat(1000))).isEqualTo(1002);
-		assertThat(tokenizer("BAAI/bge-large-zh-v1.5").count("中".repeat(700))).isEqualTo(702);
+		assertThat(tokenizer("BAAI/bge-large-en-v1.5").count("hello ".repeat(1000), NO_LIMIT)).isEqualTo(1002);
+		assertThat(tokenizer("BAAI/bge-large-zh-v1.5").count("中".repeat(700), NO_LIMIT)).isEqualTo(702);
 	}
 
 	@Test
