@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -14,6 +15,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.embeddinggateway.catalog.InvalidInputException;
+import com.embeddinggateway.tokenizer.WordPieceTokenizer;
 
 /**
  * One bge-small model on ONNX Runtime: tokenise, run, take the {@code [CLS]} vector,
@@ -36,7 +38,7 @@ final class OnnxBertModel implements AutoCloseable {
 
 	private final SmallModel model;
 
-	private final ExactTokenizer tokenizer;
+	private final WordPieceTokenizer tokenizer;
 
 	private final OrtEnvironment environment;
 
@@ -44,8 +46,8 @@ final class OnnxBertModel implements AutoCloseable {
 
 	private final boolean takesTokenTypes;
 
-	private OnnxBertModel(SmallModel model, ExactTokenizer tokenizer, OrtEnvironment environment, OrtSession session)
-			throws OrtException {
+	private OnnxBertModel(SmallModel model, WordPieceTokenizer tokenizer, OrtEnvironment environment,
+			OrtSession session) throws OrtException {
 		this.model = model;
 		this.tokenizer = tokenizer;
 		this.environment = environment;
@@ -54,9 +56,9 @@ final class OnnxBertModel implements AutoCloseable {
 		checkOutput();
 	}
 
-	static OnnxBertModel load(SmallModel model, ExactTokenizer tokenizer, int intraOpThreads) {
+	static OnnxBertModel load(SmallModel model, WordPieceTokenizer tokenizer, int intraOpThreads) {
 		byte[] onnx = model.onnx();
-		OrtEnvironment environment = OrtEnvironment.getEnvironment();
+		OrtEnvironment environment = environment();
 		try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
 			options.setIntraOpNumThreads(intraOpThreads);
 			options.setInterOpNumThreads(1);
@@ -74,6 +76,40 @@ final class OnnxBertModel implements AutoCloseable {
 		catch (OrtException ex) {
 			throw new IllegalStateException("Could not load " + model.onnxResource(), ex);
 		}
+	}
+
+	/**
+	 * ONNX Runtime's environment, created on a thread with a deep stack. Loading its
+	 * native library recurses about once per character of the process's command line,
+	 * some 450 bytes of stack each (measured with 1.29.0 on Linux x86-64): on the default
+	 * 1 MB stack a command line of more than about 4,000 characters ended the process
+	 * with SIGSEGV. {@code ./mvnw spring-boot:run} and {@code java -cp} pass the whole
+	 * classpath on the command line, about 12,000 characters here; the fat jar's is
+	 * short. 256 MB of stack is reserved address space, not memory, and covers command
+	 * lines of over half a million characters.
+	 */
+	private static OrtEnvironment environment() {
+		AtomicReference<Object> result = new AtomicReference<>();
+		Thread thread = new Thread(null, () -> {
+			try {
+				result.set(OrtEnvironment.getEnvironment());
+			}
+			catch (Throwable ex) {
+				result.set(ex);
+			}
+		}, "onnxruntime-start", 256L * 1024 * 1024);
+		thread.start();
+		try {
+			thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while starting ONNX Runtime", ex);
+		}
+		if (result.get() instanceof OrtEnvironment environment) {
+			return environment;
+		}
+		throw new IllegalStateException("Could not start ONNX Runtime", (Throwable) result.get());
 	}
 
 	private void checkOutput() throws OrtException {
@@ -107,11 +143,12 @@ final class OnnxBertModel implements AutoCloseable {
 		long[][] ids = new long[inputs.size()][];
 		long tokens = 0;
 		for (int i = 0; i < ids.length; i++) {
-			ids[i] = this.tokenizer.ids(inputs.get(i));
-			if (ids[i].length > MAX_TOKENS) {
+			ids[i] = this.tokenizer.ids(inputs.get(i), MAX_TOKENS);
+			if (ids[i] == null) {
 				throw new InvalidInputException("input",
-						"Input at index " + i + " has " + ids[i].length + " tokens, counting [CLS] and [SEP]; " + name()
-								+ " accepts at most " + MAX_TOKENS + " tokens per input.");
+						"Input at index " + i + " has more than " + MAX_TOKENS + " tokens, counting [CLS] and [SEP]; "
+								+ name() + " accepts at most " + MAX_TOKENS + " tokens per input (" + (MAX_TOKENS - 2)
+								+ " of its own).");
 			}
 			tokens += ids[i].length;
 		}
