@@ -23,6 +23,10 @@ class DevProfileGreeting implements ApplicationListener<WebServerInitializedEven
 
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
+		if ("management".equals(event.getApplicationContext().getServerNamespace())) {
+			// The actuator's own server on its own port: not where callers go.
+			return;
+		}
 		logger.info("Dev gateway ready: curl http://127.0.0.1:" + event.getWebServer().getPort()
 				+ "/v1/embeddings -H 'Authorization: Bearer " + DEV_KEY
 				+ "' -d '{\"model\":\"BAAI/bge-small-en-v1.5\",\"input\":\"hello\"}'");
