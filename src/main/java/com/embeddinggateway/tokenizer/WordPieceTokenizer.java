@@ -71,8 +71,8 @@ public final class WordPieceTokenizer {
 	 */
 	private final int[][] classes = new int[(Character.MAX_CODE_POINT + 1) >> 8][];
 
-	/** ASCII characters that continue a word as they are or lowercased. */
-	private final boolean[] asciiWord = new boolean[0x80];
+	/** {@link #classes} of ASCII, read on the hot path without a page lookup. */
+	private final int[] ascii = new int[0x80];
 
 	private WordPieceTokenizer(JsonNode root, boolean forceLowercase) {
 		JsonNode normalizer = root.path("normalizer");
@@ -115,7 +115,7 @@ public final class WordPieceTokenizer {
 		this.addedTokens = added.toArray(String[]::new);
 		this.addedIds = ids.stream().mapToInt(Integer::intValue).toArray();
 		for (char c = 0; c < 0x80; c++) {
-			this.asciiWord[c] = classOf(c) > 0;
+			this.ascii[c] = classOf(c);
 		}
 	}
 
@@ -190,14 +190,12 @@ public final class WordPieceTokenizer {
 			emit(WordPieceTokenizer.this.clsId);
 			int i = 0;
 			while (i < text.length() && !full()) {
-				if (this.length > WordPieceTokenizer.this.maxCharsPerWord) {
-					// The rest of a word already too long to match is one [UNK] whatever
-					// it
-					// holds: step over its plain letters and digits without looking.
-					i = skipWordCharacters(text, i);
-					if (i == text.length()) {
-						break;
-					}
+				// Between words, and inside a word already too long to match (one [UNK]
+				// whatever else it holds), most characters change nothing: step over them
+				// on the table alone.
+				i = skipInert(text, i);
+				if (i == text.length()) {
+					break;
 				}
 				char c = text.charAt(i);
 				if (c == '[') {
@@ -228,12 +226,27 @@ public final class WordPieceTokenizer {
 			return Math.min(this.tokens, this.atMost + 1);
 		}
 
-		private int skipWordCharacters(String text, int from) {
+		/**
+		 * The index of the first character from {@code from} on that can change the
+		 * tokens: a separator or a dropped character between words, a word character or a
+		 * dropped one in an over-long word, can not.
+		 */
+		private int skipInert(String text, int from) {
+			boolean between = this.length == 0;
+			boolean overlong = this.length > WordPieceTokenizer.this.maxCharsPerWord;
+			if (!between && !overlong) {
+				return from;
+			}
 			int i = from;
 			while (i < text.length()) {
 				char c = text.charAt(i);
-				if (c >= 0x80 || !WordPieceTokenizer.this.asciiWord[c]) {
-					break;
+				if (c == '[' || Character.isSurrogate(c)) {
+					return i;
+				}
+				int kind = (c < 0x80) ? WordPieceTokenizer.this.ascii[c] : classOf(c);
+				boolean inert = (kind == DROPPED) || (between ? kind == SPLIT : (kind > 0 || kind == WORD_SEVERAL));
+				if (!inert) {
+					return i;
 				}
 				i++;
 			}
@@ -246,7 +259,7 @@ public final class WordPieceTokenizer {
 		}
 
 		private void feed(int codePoint) {
-			int kind = classOf(codePoint);
+			int kind = (codePoint < 0x80) ? WordPieceTokenizer.this.ascii[codePoint] : classOf(codePoint);
 			if (kind > 0) {
 				append(kind - 1);
 			}
