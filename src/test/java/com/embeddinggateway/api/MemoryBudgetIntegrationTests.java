@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import com.embeddinggateway.FakeSiliconFlow;
 import com.embeddinggateway.GatewayClient;
 import com.embeddinggateway.api.EmbeddingsApiIntegrationTests.Reply;
-import com.embeddinggateway.resilience.MemoryBudget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

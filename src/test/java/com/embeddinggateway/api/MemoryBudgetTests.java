@@ -1,6 +1,6 @@
-package com.embeddinggateway.resilience;
+package com.embeddinggateway.api;
 
-import com.embeddinggateway.resilience.MemoryBudget.Reservation;
+import com.embeddinggateway.api.MemoryBudget.Reservation;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;

@@ -1,8 +1,9 @@
-package com.embeddinggateway.resilience;
+package com.embeddinggateway.api;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.embeddinggateway.metrics.GatewayMetrics;
+import com.embeddinggateway.resilience.ResilienceProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,14 +22,14 @@ import org.springframework.util.unit.DataSize;
  * still runs when it holds all of it alone: refusing it would refuse it forever.
  */
 @Component
-public class MemoryBudget {
+class MemoryBudget {
 
 	private final long limit;
 
 	private final AtomicLong held = new AtomicLong();
 
 	@Autowired
-	public MemoryBudget(ResilienceProperties properties, GatewayMetrics metrics) {
+	MemoryBudget(ResilienceProperties properties, GatewayMetrics metrics) {
 		this(limit(properties.maxInFlightMemory()));
 		metrics.memoryBudget(this.held::get, this.limit);
 	}
@@ -43,12 +44,12 @@ public class MemoryBudget {
 	}
 
 	/** A new, empty share for one request. */
-	public Reservation open() {
+	Reservation open() {
 		return new Reservation();
 	}
 
 	/** Bytes held by the requests in flight. */
-	public long held() {
+	long held() {
 		return this.held.get();
 	}
 
@@ -66,7 +67,7 @@ public class MemoryBudget {
 	}
 
 	/** What one request holds. Safe to use from any thread. */
-	public final class Reservation implements AutoCloseable {
+	final class Reservation implements AutoCloseable {
 
 		private long held;
 
@@ -80,7 +81,7 @@ public class MemoryBudget {
 		 * @throws GatewayBusyException when they do not fit; this request keeps what it
 		 * already holds until it ends
 		 */
-		public synchronized void add(long bytes, String what) {
+		synchronized void add(long bytes, String what) {
 			if (this.closed || bytes <= 0) {
 				return;
 			}
