@@ -16,7 +16,6 @@ import com.embeddinggateway.tenancy.TenantDirectory;
 import com.embeddinggateway.upstream.UpstreamCall;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -46,8 +45,6 @@ class EmbeddingsHandler {
 
 	private final EmbeddingFanout fanout;
 
-	private final JsonMapper json;
-
 	private final MemoryBudget memory;
 
 	private final RequestBody body;
@@ -55,12 +52,11 @@ class EmbeddingsHandler {
 	private final Duration deadline;
 
 	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, TokenLimits tokenLimits, EmbeddingFanout fanout,
-			JsonMapper json, ResilienceProperties resilience, MemoryBudget memory, RequestBody body) {
+			ResilienceProperties resilience, MemoryBudget memory, RequestBody body) {
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.tokenLimits = tokenLimits;
 		this.fanout = fanout;
-		this.json = json;
 		this.memory = memory;
 		this.body = body;
 		this.deadline = resilience.deadline();
@@ -73,8 +69,7 @@ class EmbeddingsHandler {
 			facts.tenant = tenant.id();
 			this.body.checkAnnouncedSize(request);
 			String requestId = RequestIdFilter.requestId(request.exchange());
-			return this.body.read(request, facts.memory)
-				.map((body) -> EmbeddingsRequest.parse(body, this.json))
+			return this.body.parse(request, facts.memory)
 				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
 		});
 	}

@@ -72,6 +72,26 @@ record EmbeddingsRequest(String model, List<String> inputs, boolean base64, @Nul
 				fields.dimensions());
 	}
 
+	/**
+	 * At least the UTF-8 length of the longest string in {@code body}: the longest run
+	 * between two quotes that no backslash escapes. Anything else between quotes, or an
+	 * escaped backslash before a quote, only makes the run longer.
+	 */
+	static int longestString(byte[] body) {
+		int longest = 0;
+		int start = 0;
+		byte previous = 0;
+		for (int i = 0; i < body.length; i++) {
+			byte current = body[i];
+			if (current == '"' && previous != '\\') {
+				longest = Math.max(longest, i - start);
+				start = i;
+			}
+			previous = current;
+		}
+		return Math.max(longest, body.length - start);
+	}
+
 	private static String unparseable() {
 		return "We could not parse the JSON body of your request. "
 				+ "The body must be a JSON object such as {\"model\": \"BAAI/bge-m3\", \"input\": \"text\"}.";

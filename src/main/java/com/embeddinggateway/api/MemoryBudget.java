@@ -92,6 +92,16 @@ class MemoryBudget {
 			this.held += bytes;
 		}
 
+		/**
+		 * Gives back {@code bytes} of what this request took with {@link #add}, once what
+		 * they counted is garbage.
+		 */
+		synchronized void release(long bytes) {
+			long given = Math.min(Math.max(bytes, 0), this.held);
+			this.held -= given;
+			MemoryBudget.this.held.addAndGet(-given);
+		}
+
 		/** Gives back everything this request holds; later additions are not counted. */
 		@Override
 		public synchronized void close() {

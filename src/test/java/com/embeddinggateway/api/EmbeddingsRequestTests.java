@@ -125,6 +125,15 @@ class EmbeddingsRequestTests {
 		}
 	}
 
+	@Test
+	void boundsTheLongestStringWhateverItEscapes() {
+		assertThat(EmbeddingsRequest.longestString(bytes("{\"model\":\"m\",\"input\":[\"ab\",\"abcdef\"]}")))
+			.isEqualTo(7);
+		assertThat(EmbeddingsRequest.longestString(bytes("{\"input\":\"a\\\"b\\\"c\\\"d\"}"))).isEqualTo(11);
+		assertThat(EmbeddingsRequest.longestString(bytes("{\"input\":\"a\\\\\",\"b\":[1,2,3,4,5,6,7]}")))
+			.isGreaterThanOrEqualTo(4);
+	}
+
 	/** A request whose {@code user} field is an array of {@code value} repeated. */
 	static byte[] bomb(String value, int size) {
 		StringBuilder body = new StringBuilder(size + 100)
@@ -143,7 +152,11 @@ class EmbeddingsRequestTests {
 	}
 
 	private static EmbeddingsRequest parse(String body) {
-		return EmbeddingsRequest.parse(body.getBytes(StandardCharsets.UTF_8), json);
+		return EmbeddingsRequest.parse(bytes(body), json);
+	}
+
+	private static byte[] bytes(String body) {
+		return body.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

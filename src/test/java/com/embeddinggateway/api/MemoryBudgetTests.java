@@ -66,6 +66,20 @@ class MemoryBudgetTests {
 	}
 
 	@Test
+	void givesBackWhatItReleasesAndNoMoreThanItHolds() {
+		Reservation reservation = this.budget.open();
+		reservation.add(600, "a body");
+		reservation.add(300, "decoding");
+
+		reservation.release(300);
+		assertThat(this.budget.held()).isEqualTo(600);
+		reservation.release(5000);
+		assertThat(this.budget.held()).isZero();
+		reservation.close();
+		assertThat(this.budget.held()).isZero();
+	}
+
+	@Test
 	void defaultsToHalfTheHeap() {
 		assertThat(MemoryBudget.limit(null)).isEqualTo(Runtime.getRuntime().maxMemory() / 2);
 		assertThat(MemoryBudget.limit(DataSize.ofMegabytes(64))).isEqualTo(64L * 1024 * 1024);
