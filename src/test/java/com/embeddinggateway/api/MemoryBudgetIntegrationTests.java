@@ -1,6 +1,7 @@
 package com.embeddinggateway.api;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import com.embeddinggateway.FakeSiliconFlow;
 import com.embeddinggateway.GatewayClient;
 import com.embeddinggateway.api.EmbeddingsApiIntegrationTests.Reply;
+import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,15 +161,28 @@ class MemoryBudgetIntegrationTests {
 		}
 		awaitEverythingGivenBack();
 		for (String body : bombs) {
+			long before = allocatedByAllThreads();
 			Reply reply = call(body);
+			long allocated = allocatedByAllThreads() - before;
+
 			assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
 			assertThat(reply.body().get("data")).hasSize(1);
+			// Sending and reading 15 MB takes a few copies of it; a tree of its values
+			// took about 500 MB.
+			assertThat(allocated).as(body.substring(0, 80)).isLessThan(200L * 1024 * 1024);
 		}
 		int depth = 100_000;
 		Reply deep = call("{\"model\":\"BAAI/bge-m3\",\"input\":\"x\",\"user\":" + "{\"a\":".repeat(depth) + "1"
 				+ "}".repeat(depth) + "}");
 		EmbeddingsApiIntegrationTests.assertError(deep, 400, "invalid_request_error", null, null);
 		awaitEverythingGivenBack();
+	}
+
+	private static long allocatedByAllThreads() {
+		ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+		return LongStream.of(threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
+			.filter((bytes) -> bytes > 0)
+			.sum();
 	}
 
 	private void awaitEverythingGivenBack() {
