@@ -15,11 +15,12 @@ import org.springframework.util.unit.DataSize;
  * burst of large requests is refused with a 503 instead of running the JVM out of memory
  * (which fails every request in flight, small ones included, and can leave some hanging).
  * <p>
- * A request takes its share as the data arrives: its body before it is read (or as soon
- * as it is read, when no {@code Content-Length} announced it), then each upstream answer
- * as it comes in. What does not fit is refused; what a request took is given back when
- * its exchange ends, however it ends. A request that needs more than the whole budget
- * still runs when it holds all of it alone: refusing it would refuse it forever.
+ * A request takes its share step by step: its body as its bytes arrive, what decoding its
+ * texts briefly takes while it is parsed (see {@link RequestBody}), then the answers it
+ * will hold, before any upstream call. What does not fit is refused; what a request took
+ * is given back when its exchange ends, however it ends, or as soon as it is garbage. A
+ * request that needs more than the whole budget still runs when it holds all of it alone:
+ * refusing it would refuse it forever.
  */
 @Component
 class MemoryBudget {
