@@ -7,7 +7,6 @@ import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.local.LocalModelOverloadedException;
 import com.embeddinggateway.resilience.CircuitOpenException;
 import com.embeddinggateway.resilience.DeadlineExceededException;
-import com.embeddinggateway.resilience.GatewayBusyException;
 import com.embeddinggateway.tenancy.InvalidApiKeyException;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,6 +1,6 @@
 package com.embeddinggateway.api;
 
-import com.embeddinggateway.resilience.MemoryBudget.Reservation;
+import com.embeddinggateway.api.MemoryBudget.Reservation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.server.ServerWebExchange;

@@ -53,7 +53,6 @@ class EmbeddingsApiIntegrationTests {
 		// opens.
 		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
-		registry.add("gateway.http-client.response-timeout", () -> "2s");
 		registry.add("gateway.api.request-read-timeout", () -> "1s");
 		registry.add("gateway.upstreams[1].id", () -> "nowhere");
 		registry.add("gateway.upstreams[1].base-url", () -> "http://127.0.0.1:" + closedPort() + "/v1");
@@ -349,14 +348,8 @@ class EmbeddingsApiIntegrationTests {
 	}
 
 	@Test
-	void mapsUpstreamGatewayTimeoutAndSlownessTo504() {
+	void mapsUpstreamGatewayTimeoutTo504() {
 		stubUpstream(504, "\"upstream timeout\"");
-		assertError(call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"bge-m3\",\"input\":\"x\"}"), 504, "timeout",
-				"timeout", null);
-
-		upstream.server()
-			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
-				.willReturn(aResponse().withStatus(200).withFixedDelay(4000).withBody("{}")));
 		assertError(call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"bge-m3\",\"input\":\"x\"}"), 504, "timeout",
 				"timeout", null);
 	}

@@ -1,6 +1,7 @@
 package com.embeddinggateway.api;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import com.embeddinggateway.FakeSiliconFlow;
 import com.embeddinggateway.GatewayClient;
 import com.embeddinggateway.api.EmbeddingsApiIntegrationTests.Reply;
-import com.embeddinggateway.resilience.MemoryBudget;
+import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A burst of large requests is refused with 503 while the budget is held, instead of
  * running the gateway out of memory; a request larger than the whole budget still runs on
- * its own; and what each request held comes back however it ended.
+ * its own; what each request held comes back however it ended; and a body of millions of
+ * ignored JSON values is answered without building them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MemoryBudgetIntegrationTests {
@@ -87,7 +91,7 @@ class MemoryBudgetIntegrationTests {
 		// Its upstream calls take 3 s: time enough for the next three requests to arrive
 		// while it holds its share, even on a slow machine.
 		CompletableFuture<Reply> holding = CompletableFuture.supplyAsync(() -> call(inputs(100, "held")));
-		await().atMost(Duration.ofSeconds(10)).until(() -> !upstream.requests().isEmpty());
+		await().atMost(Duration.ofSeconds(30)).until(() -> !upstream.requests().isEmpty());
 
 		Reply manyInputs = call(inputs(100, "refused"));
 		Reply largeBody = call(inputs(1, "x".repeat(300_000)));
@@ -141,8 +145,48 @@ class MemoryBudgetIntegrationTests {
 		awaitEverythingGivenBack();
 	}
 
+	@Test
+	void answersBodiesOfMillionsOfIgnoredValuesAndRefusesDeepNesting() {
+		List<String> bombs = Stream.of("{}", "[[[[[[[[[[]]]]]]]]]]", "{\"a\":{\"a\":{\"a\":{\"a\":{}}}}}")
+			.map((value) -> new String(EmbeddingsRequestTests.bomb(value, 15 * 1024 * 1024), StandardCharsets.US_ASCII))
+			.toList();
+
+		List<CompletableFuture<Reply>> together = bombs.stream()
+			.map((body) -> CompletableFuture.supplyAsync(() -> call(body)))
+			.toList();
+		for (CompletableFuture<Reply> reply : together) {
+			// A 15 MB body holds more than this whole budget: while one is held, the
+			// others are refused.
+			assertThat(reply.join().status()).as(reply.join().raw()).isIn(200, 503);
+		}
+		awaitEverythingGivenBack();
+		for (String body : bombs) {
+			long before = allocatedByAllThreads();
+			Reply reply = call(body);
+			long allocated = allocatedByAllThreads() - before;
+
+			assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+			assertThat(reply.body().get("data")).hasSize(1);
+			// Sending and reading 15 MB takes a few copies of it; a tree of its values
+			// took about 500 MB.
+			assertThat(allocated).as(body.substring(0, 80)).isLessThan(200L * 1024 * 1024);
+		}
+		int depth = 100_000;
+		Reply deep = call("{\"model\":\"BAAI/bge-m3\",\"input\":\"x\",\"user\":" + "{\"a\":".repeat(depth) + "1"
+				+ "}".repeat(depth) + "}");
+		EmbeddingsApiIntegrationTests.assertError(deep, 400, "invalid_request_error", null, null);
+		awaitEverythingGivenBack();
+	}
+
+	private static long allocatedByAllThreads() {
+		ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+		return LongStream.of(threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
+			.filter((bytes) -> bytes > 0)
+			.sum();
+	}
+
 	private void awaitEverythingGivenBack() {
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.budget.held()).isZero());
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.budget.held()).isZero());
 	}
 
 	private static String inputs(int count, String text) {

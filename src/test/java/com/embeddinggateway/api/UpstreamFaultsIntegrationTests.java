@@ -41,9 +41,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What callers get when the upstream's answer arrives in pieces or breaks off: every
- * vector exactly as sent in the first case, an error in the OpenAI envelope in the
- * second, and never a partial 200.
+ * What callers get when the upstream's answer arrives in pieces, breaks off or stalls:
+ * every vector exactly as sent in the first case, an error in the OpenAI envelope in the
+ * others, and never a partial 200.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class UpstreamFaultsIntegrationTests {
@@ -66,6 +66,8 @@ class UpstreamFaultsIntegrationTests {
 		upstream.register(registry);
 		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
+		// Only the stalled upstream comes near this: the others' pieces are a millisecond
+		// apart, and the timeout is the time between two reads.
 		registry.add("gateway.http-client.response-timeout", () -> "5s");
 		registry.add("gateway.upstreams[1].id", () -> "piecewise");
 		registry.add("gateway.upstreams[1].base-url", () -> "http://127.0.0.1:" + piecewise.port() + "/v1");
@@ -127,6 +129,17 @@ class UpstreamFaultsIntegrationTests {
 				.containsExactly(expected);
 		}
 		assertThat(piecewise.answered.get()).isEqualTo(before + 2);
+	}
+
+	@Test
+	void anUpstreamSilentForLongerThanTheResponseTimeoutIsA504() {
+		// Twice the timeout: a slower machine only makes the upstream later.
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.willReturn(aResponse().withStatus(200).withFixedDelay(10_000).withBody("{}")));
+
+		EmbeddingsApiIntegrationTests.assertError(call("{\"model\":\"bge-m3\",\"input\":\"x\"}"), 504, "timeout",
+				"timeout", null);
 	}
 
 	/**

@@ -1,10 +1,10 @@
-package com.embeddinggateway.resilience;
+package com.embeddinggateway.api;
 
 /**
  * The requests in flight already hold as much data as {@link MemoryBudget} allows: the
  * caller should retry shortly, as it would after any 503.
  */
-public class GatewayBusyException extends RuntimeException {
+class GatewayBusyException extends RuntimeException {
 
 	GatewayBusyException(String message) {
 		super(message, null, false, false);

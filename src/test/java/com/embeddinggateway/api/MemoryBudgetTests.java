@@ -1,6 +1,6 @@
-package com.embeddinggateway.resilience;
+package com.embeddinggateway.api;
 
-import com.embeddinggateway.resilience.MemoryBudget.Reservation;
+import com.embeddinggateway.api.MemoryBudget.Reservation;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
@@ -62,6 +62,20 @@ class MemoryBudgetTests {
 
 		assertThat(this.budget.held()).isEqualTo(100);
 		other.close();
+		assertThat(this.budget.held()).isZero();
+	}
+
+	@Test
+	void givesBackWhatItReleasesAndNoMoreThanItHolds() {
+		Reservation reservation = this.budget.open();
+		reservation.add(600, "a body");
+		reservation.add(300, "decoding");
+
+		reservation.release(300);
+		assertThat(this.budget.held()).isEqualTo(600);
+		reservation.release(5000);
+		assertThat(this.budget.held()).isZero();
+		reservation.close();
 		assertThat(this.budget.held()).isZero();
 	}
 

@@ -1,8 +1,9 @@
-package com.embeddinggateway.resilience;
+package com.embeddinggateway.api;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.embeddinggateway.metrics.GatewayMetrics;
+import com.embeddinggateway.resilience.ResilienceProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,21 +15,22 @@ import org.springframework.util.unit.DataSize;
  * burst of large requests is refused with a 503 instead of running the JVM out of memory
  * (which fails every request in flight, small ones included, and can leave some hanging).
  * <p>
- * A request takes its share as the data arrives: its body before it is read (or as soon
- * as it is read, when no {@code Content-Length} announced it), then each upstream answer
- * as it comes in. What does not fit is refused; what a request took is given back when
- * its exchange ends, however it ends. A request that needs more than the whole budget
- * still runs when it holds all of it alone: refusing it would refuse it forever.
+ * A request takes its share step by step: its body as its bytes arrive, what decoding its
+ * texts briefly takes while it is parsed (see {@link RequestBody}), then the answers it
+ * will hold, before any upstream call. What does not fit is refused; what a request took
+ * is given back when its exchange ends, however it ends, or as soon as it is garbage. A
+ * request that needs more than the whole budget still runs when it holds all of it alone:
+ * refusing it would refuse it forever.
  */
 @Component
-public class MemoryBudget {
+class MemoryBudget {
 
 	private final long limit;
 
 	private final AtomicLong held = new AtomicLong();
 
 	@Autowired
-	public MemoryBudget(ResilienceProperties properties, GatewayMetrics metrics) {
+	MemoryBudget(ResilienceProperties properties, GatewayMetrics metrics) {
 		this(limit(properties.maxInFlightMemory()));
 		metrics.memoryBudget(this.held::get, this.limit);
 	}
@@ -43,12 +45,12 @@ public class MemoryBudget {
 	}
 
 	/** A new, empty share for one request. */
-	public Reservation open() {
+	Reservation open() {
 		return new Reservation();
 	}
 
 	/** Bytes held by the requests in flight. */
-	public long held() {
+	long held() {
 		return this.held.get();
 	}
 
@@ -66,7 +68,7 @@ public class MemoryBudget {
 	}
 
 	/** What one request holds. Safe to use from any thread. */
-	public final class Reservation implements AutoCloseable {
+	final class Reservation implements AutoCloseable {
 
 		private long held;
 
@@ -80,7 +82,7 @@ public class MemoryBudget {
 		 * @throws GatewayBusyException when they do not fit; this request keeps what it
 		 * already holds until it ends
 		 */
-		public synchronized void add(long bytes, String what) {
+		synchronized void add(long bytes, String what) {
 			if (this.closed || bytes <= 0) {
 				return;
 			}
@@ -89,6 +91,16 @@ public class MemoryBudget {
 						+ "gateway.resilience.max-in-flight-memory) and cannot take " + what + " now. Retry shortly.");
 			}
 			this.held += bytes;
+		}
+
+		/**
+		 * Gives back {@code bytes} of what this request took with {@link #add}, once what
+		 * they counted is garbage.
+		 */
+		synchronized void release(long bytes) {
+			long given = Math.min(Math.max(bytes, 0), this.held);
+			this.held -= given;
+			MemoryBudget.this.held.addAndGet(-given);
 		}
 
 		/** Gives back everything this request holds; later additions are not counted. */
