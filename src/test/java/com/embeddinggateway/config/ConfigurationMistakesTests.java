@@ -1,0 +1,210 @@
+package com.embeddinggateway.config;
+
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.embeddinggateway.Fixtures;
+import com.embeddinggateway.catalog.ModelCatalog;
+import com.embeddinggateway.fanout.FanoutProperties;
+import com.embeddinggateway.resilience.ResilienceProperties;
+import com.embeddinggateway.tenancy.TenancyProperties;
+import com.embeddinggateway.tenancy.TenantDirectory;
+import com.embeddinggateway.upstream.UpstreamProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What stops start-up, and what the operator then reads: the failure analysis Spring
+ * prints under "APPLICATION FAILED TO START".
+ */
+class ConfigurationMistakesTests {
+
+	private final ApplicationContextRunner context = new ApplicationContextRunner()
+		.withInitializer(new ConfigDataApplicationContextInitializer())
+		.withUserConfiguration(Gateway.class);
+
+	@Test
+	void refusesALimitsBlockUnderADeployment() {
+		assertRefused("gateway.models[0].deployments[0].limits.requests-per-minute",
+				"gateway.models[0].name=BAAI/bge-m3", "gateway.models[0].deployments[0].upstream=siliconflow",
+				"gateway.models[0].deployments[0].limits.requests-per-minute=2000");
+	}
+
+	@Test
+	void refusesAMisspelledTenantKey() {
+		assertRefused("gateway.tenants[0].limts.requests-per-minute", "gateway.tenants[0].id=search-team",
+				"gateway.tenants[0].api-key-sha256[0]=" + Fixtures.sha256("a key"),
+				"gateway.tenants[0].limts.requests-per-minute=600");
+	}
+
+	@Test
+	void refusesAMisspelledKeyOfARecordWithItsOwnPrefix() {
+		assertRefused("gateway.resilience.retry.max-atempts", "gateway.resilience.retry.max-atempts=3");
+	}
+
+	@Test
+	void refusesAKeyUnderNoRecordsPrefix() {
+		assertRefused("gateway.fanot.max-parallel-calls", "gateway.fanot.max-parallel-calls=32");
+	}
+
+	@Test
+	void refusesAMisspelledEnvironmentVariable() {
+		this.context
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(environment(Map.of("GATEWAY_FANOT_MAXPARALLELCALLS", "32"))))
+			.run((context) -> assertThat(failureAnalysis(context)).contains("gateway.fanot.maxparallelcalls"));
+	}
+
+	@Test
+	void acceptsEnvironmentVariablesAndCamelCase() {
+		this.context
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(environment(Map.of("GATEWAY_FANOUT_MAXPARALLELCALLS", "32"))))
+			.withPropertyValues("gateway.resilience.retry.maxAttempts=2")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(FanoutProperties.class).maxParallelCalls()).isEqualTo(32);
+				assertThat(context.getBean(ResilienceProperties.class).retry().maxAttempts()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void acceptsAListThatAnotherSourceReplaces() {
+		// application.yml's upstream has an api-key; these two keys replace the whole
+		// list
+		this.context
+			.withPropertyValues("gateway.upstreams[0].id=siliconflow",
+					"gateway.upstreams[0].base-url=http://127.0.0.1:9/v1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(UpstreamProperties.class).upstreams()).singleElement()
+					.satisfies((upstream) -> assertThat(upstream.apiKey()).isNull());
+			});
+	}
+
+	@Test
+	void startsWithTheReadmesConfiguration() {
+		this.context
+			.withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(readmeConfiguration()))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ModelCatalog.class).find("bge-m3").orElseThrow().deployments()).hasSize(2);
+				TenancyProperties.Limits limits = context.getBean(TenancyProperties.class).tenants().get(0).limits();
+				assertThat(limits)
+					.isEqualTo(new TenancyProperties.Limits(600, 1_000_000L, 50_000_000L, 1_000_000_000L));
+			});
+	}
+
+	@Test
+	void knowsEveryPropertiesRecordUnderGateway() throws ClassNotFoundException {
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+		List<RecordComponent> known = Arrays.asList(GatewayKeys.Sections.class.getRecordComponents());
+		for (BeanDefinition candidate : scanner.findCandidateComponents("com.embeddinggateway")) {
+			Class<?> type = ClassUtils.forName(Objects.requireNonNull(candidate.getBeanClassName()), null);
+			String prefix = MergedAnnotations.from(type).get(ConfigurationProperties.class).getString("prefix");
+			if (prefix.equals("gateway")) {
+				for (RecordComponent component : type.getRecordComponents()) {
+					assertThat(known).as(type.getSimpleName() + "." + component.getName())
+						.anyMatch((key) -> key.getName().equals(component.getName())
+								&& key.getGenericType().equals(component.getGenericType()));
+				}
+			}
+			else {
+				String section = prefix.substring("gateway.".length());
+				assertThat(known).as(type.getSimpleName())
+					.anyMatch((key) -> key.getName().equals(section) && key.getType() == type);
+			}
+		}
+	}
+
+	private void assertRefused(String key, String... properties) {
+		this.context.withPropertyValues(properties)
+			.run((context) -> assertThat(failureAnalysis(context)).contains(key));
+	}
+
+	private static PropertySource<?> environment(Map<String, Object> variables) {
+		// Mapped as the process environment is: by a name ending in -systemEnvironment.
+		return new SystemEnvironmentPropertySource(
+				"test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables);
+	}
+
+	/** The YAML block of the README's Configuration section, with a real digest. */
+	private static PropertySource<?> readmeConfiguration() {
+		try {
+			String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+			Matcher block = Pattern.compile("## Configuration.*?```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+			assertThat(block.find()).as("the README's configuration block").isTrue();
+			String yaml = block.group(1)
+				.replace("<lowercase hex sha256 of the key the service presents>", Fixtures.sha256("a key"));
+			return new YamlPropertySourceLoader()
+				.load("README", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+				.get(0);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** What Spring prints when start-up fails, as {@code SpringApplication} finds it. */
+	private static String failureAnalysis(AssertableApplicationContext context) {
+		Throwable failure = context.getStartupFailure();
+		assertThat(failure).as("start-up failure").isNotNull();
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			}));
+		return analyzers.stream()
+			.map((analyzer) -> analyzer.analyze(failure))
+			.filter(Objects::nonNull)
+			.map(FailureAnalysis::getDescription)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no failure analysis for " + failure));
+	}
+
+	/**
+	 * The properties records as the application registers them, and the checks across
+	 * them.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConfigurationPropertiesScan("com.embeddinggateway")
+	@Import({ GatewayKeys.class, ModelCatalog.class, TenantDirectory.class })
+	static class Gateway {
+
+	}
+
+}
