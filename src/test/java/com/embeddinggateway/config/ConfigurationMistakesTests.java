@@ -5,6 +5,8 @@ import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,10 @@ import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.tenancy.TenancyProperties;
 import com.embeddinggateway.tenancy.TenantDirectory;
 import com.embeddinggateway.upstream.UpstreamProperties;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -35,6 +39,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -103,6 +108,105 @@ class ConfigurationMistakesTests {
 			});
 	}
 
+	// Spring names a value it refuses by its path in the records
+	// (gateway.httpClient.connectTimeout), a relaxed form of the key
+	// (gateway.http-client.connect-timeout); it accepts both.
+	@ParameterizedTest
+	@CsvSource({ "gateway.api.default-retry-after, gateway.api.defaultRetryAfter",
+			"gateway.api.request-read-timeout, gateway.api.requestReadTimeout",
+			"gateway.http-client.pending-acquire-timeout, gateway.httpClient.pendingAcquireTimeout",
+			"gateway.http-client.connect-timeout, gateway.httpClient.connectTimeout",
+			"gateway.http-client.response-timeout, gateway.httpClient.responseTimeout",
+			"gateway.http-client.max-idle-time, gateway.httpClient.maxIdleTime",
+			"gateway.local.retry-after, gateway.local.retryAfter",
+			"gateway.resilience.deadline, gateway.resilience.deadline",
+			"gateway.resilience.retry.base-delay, gateway.resilience.retry.baseDelay",
+			"gateway.resilience.retry.max-delay, gateway.resilience.retry.maxDelay",
+			"gateway.resilience.retry.budget-window, gateway.resilience.retry.budgetWindow",
+			"gateway.resilience.breaker.wait-in-open-state, gateway.resilience.breaker.waitInOpenState" })
+	void refusesADurationOfZero(String key, String printed) {
+		assertRefused(printed + "\n    Value: \"PT0S\"", key + "=0s");
+	}
+
+	@Test
+	void refusesANegativeDuration() {
+		assertRefused("gateway.resilience.retry.minAttemptTime", "gateway.resilience.retry.min-attempt-time=-1ms");
+	}
+
+	@Test
+	void acceptsNoMinimumAttemptTime() {
+		this.context.withPropertyValues("gateway.resilience.retry.min-attempt-time=0s")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void everyDurationHasALowerBound() throws ClassNotFoundException, NoSuchFieldException {
+		for (Class<?> type : gatewayRecords()) {
+			for (RecordComponent component : allRecords(type)) {
+				if (component.getType() == Duration.class) {
+					assertThat(component.getDeclaringRecord()
+						.getDeclaredField(component.getName())
+						.isAnnotationPresent(DurationMin.class))
+						.as(component.getDeclaringRecord().getSimpleName() + "." + component.getName())
+						.isTrue();
+				}
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "gateway.api.max-request-size=0, gateway.api.maxRequestSize",
+			"gateway.http-client.max-response-size=0B, gateway.httpClient.maxResponseSize",
+			"gateway.resilience.max-in-flight-memory=-1MB, gateway.resilience.maxInFlightMemory" })
+	void refusesASizeOfZeroOrLess(String setting, String printed) {
+		assertRefused(printed, setting);
+	}
+
+	@Test
+	void refusesAnUpstreamWithoutABaseUrl() {
+		assertRefused("gateway.upstreams[1].baseUrl", "gateway.upstreams[0].id=siliconflow",
+				"gateway.upstreams[0].base-url=http://127.0.0.1:9/v1", "gateway.upstreams[1].id=self-hosted");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "api.siliconflow.cn/v1", "ftp://api.siliconflow.cn/v1", "https:///v1", "https://a b/v1" })
+	void refusesABaseUrlThatIsNotAnAbsoluteHttpUrl(String url) {
+		assertRefused("gateway.upstreams[0].baseUrl", "gateway.upstreams[0].id=siliconflow",
+				"gateway.upstreams[0].base-url=" + url);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 101 })
+	void refusesAFailureRateThresholdOutsideOneToAHundred(int percent) {
+		assertRefused("gateway.resilience.breaker.failureRateThreshold",
+				"gateway.resilience.breaker.failure-rate-threshold=" + percent);
+	}
+
+	@Test
+	void refusesABreakerThatWaitsForMoreCallsThanItsWindowHolds() {
+		assertRefused("gateway.resilience.breaker.minimumNumberOfCalls",
+				"gateway.resilience.breaker.sliding-window-size=20",
+				"gateway.resilience.breaker.minimum-number-of-calls=1000");
+	}
+
+	@Test
+	void refusesAMinimumConcurrencyAboveTheMaximum() {
+		assertRefused("gateway.resilience.pacing.minConcurrency", "gateway.resilience.pacing.max-concurrency=8",
+				"gateway.resilience.pacing.min-concurrency=16");
+	}
+
+	@Test
+	void refusesABaseDelayAboveTheMaximumDelay() {
+		assertRefused("gateway.resilience.retry.baseDelay", "gateway.resilience.retry.base-delay=10s",
+				"gateway.resilience.retry.max-delay=8s");
+	}
+
+	@Test
+	void refusesAnAllowedDimensionOfZero() {
+		assertRefused("gateway.models[0].allowedDimensions[1]", "gateway.models[0].name=Qwen/Qwen3-Embedding-8B",
+				"gateway.models[0].allowed-dimensions=64,0");
+	}
+
 	@Test
 	void acceptsAListThatAnotherSourceReplaces() {
 		// application.yml's upstream has an api-key; these two keys replace the whole
@@ -132,11 +236,8 @@ class ConfigurationMistakesTests {
 
 	@Test
 	void knowsEveryPropertiesRecordUnderGateway() throws ClassNotFoundException {
-		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
-		scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
 		List<RecordComponent> known = Arrays.asList(GatewayKeys.Sections.class.getRecordComponents());
-		for (BeanDefinition candidate : scanner.findCandidateComponents("com.embeddinggateway")) {
-			Class<?> type = ClassUtils.forName(Objects.requireNonNull(candidate.getBeanClassName()), null);
+		for (Class<?> type : gatewayRecords()) {
 			String prefix = MergedAnnotations.from(type).get(ConfigurationProperties.class).getString("prefix");
 			if (prefix.equals("gateway")) {
 				for (RecordComponent component : type.getRecordComponents()) {
@@ -151,6 +252,33 @@ class ConfigurationMistakesTests {
 					.anyMatch((key) -> key.getName().equals(section) && key.getType() == type);
 			}
 		}
+	}
+
+	/** The properties records under {@code gateway}, as the application scans them. */
+	private static List<Class<?>> gatewayRecords() throws ClassNotFoundException {
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+		List<Class<?>> records = new ArrayList<>();
+		for (BeanDefinition candidate : scanner.findCandidateComponents("com.embeddinggateway")) {
+			records.add(ClassUtils.forName(Objects.requireNonNull(candidate.getBeanClassName()), null));
+		}
+		return records;
+	}
+
+	/** The record's components and those of the records nested in it, lists' included. */
+	private static List<RecordComponent> allRecords(Class<?> type) {
+		List<RecordComponent> components = new ArrayList<>();
+		for (RecordComponent component : type.getRecordComponents()) {
+			components.add(component);
+			Class<?> nested = ResolvableType.forType(component.getGenericType()).resolveGeneric(0);
+			if (component.getType().isRecord()) {
+				components.addAll(allRecords(component.getType()));
+			}
+			else if (nested != null && nested.isRecord()) {
+				components.addAll(allRecords(nested));
+			}
+		}
+		return components;
 	}
 
 	private void assertRefused(String key, String... properties) {
