@@ -23,9 +23,11 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -73,6 +75,8 @@ class GatewayKeys {
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */
 	private static final class UnusedKeys extends AbstractBindHandler {
 
+		private static final Set<String> SERVICE_LINKS = Set.of("service", "port");
+
 		private final Set<ConfigurationPropertyName> used = new HashSet<>();
 
 		/** For each outermost list, the property source its elements were bound from. */
@@ -101,7 +105,7 @@ class GatewayKeys {
 				if (source instanceof IterableConfigurationPropertySource keys) {
 					keys.stream()
 						.filter((key) -> name.isAncestorOf(key) && !this.used.contains(key)
-								&& !overriddenListElement(key, source))
+								&& !overriddenListElement(key, source) && !kubernetesServiceLink(key, source))
 						.forEach((key) -> unused.add(keys.getConfigurationProperty(key)));
 				}
 			}
@@ -118,6 +122,18 @@ class GatewayKeys {
 			ConfigurationPropertyName list = outermostList(key);
 			Object boundFrom = (list != null) ? this.listSources.get(list) : null;
 			return boundFrom != null && boundFrom != source.getUnderlyingSource();
+		}
+
+		/**
+		 * Kubernetes gives every pod {@code GATEWAY_SERVICE_HOST}, {@code GATEWAY_PORT}
+		 * and the like when any Service in its namespace is named {@code gateway}
+		 * (kubernetes.io/docs/concepts/services-networking/service/#environment-variables):
+		 * they are not settings of this gateway.
+		 */
+		private static boolean kubernetesServiceLink(ConfigurationPropertyName key,
+				ConfigurationPropertySource source) {
+			return source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource
+					&& key.getNumberOfElements() > 1 && SERVICE_LINKS.contains(key.getElement(1, Form.UNIFORM));
 		}
 
 		private static @Nullable ConfigurationPropertyName outermostList(ConfigurationPropertyName name) {

@@ -208,6 +208,23 @@ class ConfigurationMistakesTests {
 	}
 
 	@Test
+	void acceptsTheVariablesKubernetesSetsForAServiceNamedGateway() {
+		Map<String, Object> serviceLinks = Map.of("GATEWAY_SERVICE_HOST", "10.0.0.7", "GATEWAY_SERVICE_PORT", "80",
+				"GATEWAY_SERVICE_PORT_HTTP", "80", "GATEWAY_PORT", "tcp://10.0.0.7:80", "GATEWAY_PORT_80_TCP",
+				"tcp://10.0.0.7:80", "GATEWAY_PORT_80_TCP_PROTO", "tcp", "GATEWAY_PORT_80_TCP_PORT", "80",
+				"GATEWAY_PORT_80_TCP_ADDR", "10.0.0.7");
+		this.context
+			.withInitializer(
+					(context) -> context.getEnvironment().getPropertySources().addFirst(environment(serviceLinks)))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void refusesAPortKeyThatIsNotFromTheEnvironment() {
+		assertRefused("gateway.port", "gateway.port=8080");
+	}
+
+	@Test
 	void acceptsAListThatAnotherSourceReplaces() {
 		// application.yml's upstream has an api-key; these two keys replace the whole
 		// list
