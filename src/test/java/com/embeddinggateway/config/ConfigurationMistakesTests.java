@@ -24,7 +24,6 @@ import com.embeddinggateway.upstream.UpstreamProperties;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -108,29 +107,19 @@ class ConfigurationMistakesTests {
 			});
 	}
 
-	// Spring names a value it refuses by its path in the records
-	// (gateway.httpClient.connectTimeout), a relaxed form of the key
-	// (gateway.http-client.connect-timeout); it accepts both.
 	@ParameterizedTest
-	@CsvSource({ "gateway.api.default-retry-after, gateway.api.defaultRetryAfter",
-			"gateway.api.request-read-timeout, gateway.api.requestReadTimeout",
-			"gateway.http-client.pending-acquire-timeout, gateway.httpClient.pendingAcquireTimeout",
-			"gateway.http-client.connect-timeout, gateway.httpClient.connectTimeout",
-			"gateway.http-client.response-timeout, gateway.httpClient.responseTimeout",
-			"gateway.http-client.max-idle-time, gateway.httpClient.maxIdleTime",
-			"gateway.local.retry-after, gateway.local.retryAfter",
-			"gateway.resilience.deadline, gateway.resilience.deadline",
-			"gateway.resilience.retry.base-delay, gateway.resilience.retry.baseDelay",
-			"gateway.resilience.retry.max-delay, gateway.resilience.retry.maxDelay",
-			"gateway.resilience.retry.budget-window, gateway.resilience.retry.budgetWindow",
-			"gateway.resilience.breaker.wait-in-open-state, gateway.resilience.breaker.waitInOpenState" })
-	void refusesADurationOfZero(String key, String printed) {
-		assertRefused(printed + "\n    Value: \"PT0S\"", key + "=0s");
+	@ValueSource(strings = { "gateway.api.default-retry-after", "gateway.api.request-read-timeout",
+			"gateway.http-client.pending-acquire-timeout", "gateway.http-client.connect-timeout",
+			"gateway.http-client.response-timeout", "gateway.http-client.max-idle-time", "gateway.local.retry-after",
+			"gateway.resilience.deadline", "gateway.resilience.retry.base-delay", "gateway.resilience.retry.max-delay",
+			"gateway.resilience.retry.budget-window", "gateway.resilience.breaker.wait-in-open-state" })
+	void refusesADurationOfZero(String key) {
+		assertRefused(key + "\n    Value: \"0s\"", key + "=0s");
 	}
 
 	@Test
 	void refusesANegativeDuration() {
-		assertRefused("gateway.resilience.retry.minAttemptTime", "gateway.resilience.retry.min-attempt-time=-1ms");
+		assertRefused("gateway.resilience.retry.min-attempt-time", "gateway.resilience.retry.min-attempt-time=-1ms");
 	}
 
 	@Test
@@ -155,55 +144,54 @@ class ConfigurationMistakesTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "gateway.api.max-request-size=0, gateway.api.maxRequestSize",
-			"gateway.http-client.max-response-size=0B, gateway.httpClient.maxResponseSize",
-			"gateway.resilience.max-in-flight-memory=-1MB, gateway.resilience.maxInFlightMemory" })
-	void refusesASizeOfZeroOrLess(String setting, String printed) {
-		assertRefused(printed, setting);
+	@ValueSource(strings = { "gateway.api.max-request-size=0", "gateway.http-client.max-response-size=0B",
+			"gateway.resilience.max-in-flight-memory=-1MB" })
+	void refusesASizeOfZeroOrLess(String setting) {
+		assertRefused(setting.substring(0, setting.indexOf('=')), setting);
 	}
 
 	@Test
 	void refusesAnUpstreamWithoutABaseUrl() {
-		assertRefused("gateway.upstreams[1].baseUrl", "gateway.upstreams[0].id=siliconflow",
+		assertRefused("gateway.upstreams[1].base-url", "gateway.upstreams[0].id=siliconflow",
 				"gateway.upstreams[0].base-url=http://127.0.0.1:9/v1", "gateway.upstreams[1].id=self-hosted");
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "api.siliconflow.cn/v1", "ftp://api.siliconflow.cn/v1", "https:///v1", "https://a b/v1" })
 	void refusesABaseUrlThatIsNotAnAbsoluteHttpUrl(String url) {
-		assertRefused("gateway.upstreams[0].baseUrl", "gateway.upstreams[0].id=siliconflow",
+		assertRefused("gateway.upstreams[0].base-url", "gateway.upstreams[0].id=siliconflow",
 				"gateway.upstreams[0].base-url=" + url);
 	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { 0, 101 })
 	void refusesAFailureRateThresholdOutsideOneToAHundred(int percent) {
-		assertRefused("gateway.resilience.breaker.failureRateThreshold",
+		assertRefused("gateway.resilience.breaker.failure-rate-threshold",
 				"gateway.resilience.breaker.failure-rate-threshold=" + percent);
 	}
 
 	@Test
 	void refusesABreakerThatWaitsForMoreCallsThanItsWindowHolds() {
-		assertRefused("gateway.resilience.breaker.minimumNumberOfCalls",
+		assertRefused("gateway.resilience.breaker.minimum-number-of-calls",
 				"gateway.resilience.breaker.sliding-window-size=20",
 				"gateway.resilience.breaker.minimum-number-of-calls=1000");
 	}
 
 	@Test
 	void refusesAMinimumConcurrencyAboveTheMaximum() {
-		assertRefused("gateway.resilience.pacing.minConcurrency", "gateway.resilience.pacing.max-concurrency=8",
+		assertRefused("gateway.resilience.pacing.min-concurrency", "gateway.resilience.pacing.max-concurrency=8",
 				"gateway.resilience.pacing.min-concurrency=16");
 	}
 
 	@Test
 	void refusesABaseDelayAboveTheMaximumDelay() {
-		assertRefused("gateway.resilience.retry.baseDelay", "gateway.resilience.retry.base-delay=10s",
+		assertRefused("gateway.resilience.retry.base-delay", "gateway.resilience.retry.base-delay=10s",
 				"gateway.resilience.retry.max-delay=8s");
 	}
 
 	@Test
 	void refusesAnAllowedDimensionOfZero() {
-		assertRefused("gateway.models[0].allowedDimensions[1]", "gateway.models[0].name=Qwen/Qwen3-Embedding-8B",
+		assertRefused("gateway.models[0].allowed-dimensions[1]", "gateway.models[0].name=Qwen/Qwen3-Embedding-8B",
 				"gateway.models[0].allowed-dimensions=64,0");
 	}
 
