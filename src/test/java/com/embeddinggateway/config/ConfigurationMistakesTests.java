@@ -81,7 +81,15 @@ class ConfigurationMistakesTests {
 
 	@Test
 	void refusesAKeyUnderNoRecordsPrefix() {
-		assertRefused("gateway.fanot.max-parallel-calls", "gateway.fanot.max-parallel-calls=32");
+		this.context.withPropertyValues("gateway.fanot.max-parallel-calls=32")
+			.run((context) -> assertThat(failureAnalysis(context)).isEqualTo("""
+					Unknown configuration keys:
+
+					    Property: gateway.fanot.max-parallel-calls
+					    Value: "32"
+					    Origin: "gateway.fanot.max-parallel-calls" from property source "test"
+					    Reason: no setting has this name
+					"""));
 	}
 
 	@Test
@@ -179,8 +187,17 @@ class ConfigurationMistakesTests {
 
 	@Test
 	void refusesAMinimumConcurrencyAboveTheMaximum() {
-		assertRefused("gateway.resilience.pacing.min-concurrency", "gateway.resilience.pacing.max-concurrency=8",
-				"gateway.resilience.pacing.min-concurrency=16");
+		this.context
+			.withPropertyValues("gateway.resilience.pacing.max-concurrency=8",
+					"gateway.resilience.pacing.min-concurrency=16")
+			.run((context) -> assertThat(failureAnalysis(context)).isEqualTo("""
+					Invalid configuration under gateway.resilience:
+
+					    Property: gateway.resilience.pacing.min-concurrency
+					    Value: "16"
+					    Origin: "gateway.resilience.pacing.min-concurrency" from property source "test"
+					    Reason: must not be above max-concurrency
+					"""));
 	}
 
 	@Test
