@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
  * ({@code gateway.models[0].deployments[0].limits.requests-per-minute} passes because
  * {@code deployments} is known). So every section is bound once more here, as
  * {@link Sections}, and every key of the environment under {@code gateway} that this
- * binding did not use is refused, with Spring's own message.
+ * binding did not use is refused ({@link ConfigurationFailureAnalyzer} words the report).
  */
 @Component
 class GatewayKeys {

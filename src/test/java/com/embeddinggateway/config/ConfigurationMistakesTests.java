@@ -98,7 +98,8 @@ class ConfigurationMistakesTests {
 			.withInitializer((context) -> context.getEnvironment()
 				.getPropertySources()
 				.addFirst(environment(Map.of("GATEWAY_FANOT_MAXPARALLELCALLS", "32"))))
-			.run((context) -> assertThat(failureAnalysis(context)).contains("gateway.fanot.maxparallelcalls"));
+			.run((context) -> assertThat(failureAnalysis(context)).contains("Property: gateway.fanot.maxparallelcalls")
+				.contains("Origin: \"GATEWAY_FANOT_MAXPARALLELCALLS\""));
 	}
 
 	@Test
@@ -231,8 +232,7 @@ class ConfigurationMistakesTests {
 
 	@Test
 	void acceptsAListThatAnotherSourceReplaces() {
-		// application.yml's upstream has an api-key; these two keys replace the whole
-		// list
+		// These two keys replace application.yml's list, whose upstream has an api-key
 		this.context
 			.withPropertyValues("gateway.upstreams[0].id=siliconflow",
 					"gateway.upstreams[0].base-url=http://127.0.0.1:9/v1")
