@@ -2,6 +2,9 @@ package com.embeddinggateway.api;
 
 import java.time.Duration;
 
+import com.embeddinggateway.config.PositiveSize;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.api")
-public record ApiProperties(@DefaultValue("16MB") DataSize maxRequestSize,
-		@DefaultValue("1s") Duration defaultRetryAfter, @DefaultValue("60s") Duration requestReadTimeout) {
+public record ApiProperties(@DefaultValue("16MB") @PositiveSize DataSize maxRequestSize,
+		@DefaultValue("1s") @DurationMin(seconds = 1) Duration defaultRetryAfter,
+		@DefaultValue("60s") @DurationMin(millis = 1) Duration requestReadTimeout) {
 }

@@ -40,7 +40,7 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 	public record Model(@NotBlank String name, @Nullable String upstream,
 			@Nullable @Valid List<DeploymentEntry> deployments, @Nullable @Min(1) Integer maxBatchSize,
 			@Nullable @Min(1) Integer maxInputTokens, @Nullable @Min(1) Integer dimensions,
-			@Nullable List<Integer> allowedDimensions, @Nullable List<String> aliases) {
+			@Nullable List<@Min(1) Integer> allowedDimensions, @Nullable List<@NotBlank String> aliases) {
 
 		ModelSpec over(@Nullable ModelSpec base) {
 			return new ModelSpec(this.name, deployments(base),

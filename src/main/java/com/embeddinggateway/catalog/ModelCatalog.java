@@ -47,6 +47,13 @@ public class ModelCatalog {
 							+ deployment.upstream() + "', which is not in gateway.upstreams " + upstreamIds);
 				}
 			}
+			for (int allowed : model.allowedDimensions()) {
+				// Matryoshka models shorten their vectors; none can lengthen them.
+				if (model.dimensions() > 0 && allowed > model.dimensions()) {
+					throw new IllegalStateException("gateway.models: model '" + model.name() + "' allows dimensions "
+							+ allowed + ", above its " + model.dimensions());
+				}
+			}
 			this.byName.put(model.name(), model);
 		}
 		for (ModelSpec model : this.models.values()) {

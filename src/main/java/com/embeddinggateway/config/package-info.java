@@ -1,6 +1,6 @@
 /**
- * Cross-cutting wiring only: start-up messages and settings that belong to no single step
- * of a request.
+ * Cross-cutting wiring only: start-up messages and checks, and settings that belong to no
+ * single step of a request.
  */
 @NullMarked
 package com.embeddinggateway.config;

@@ -2,11 +2,14 @@ package com.embeddinggateway.resilience;
 
 import java.time.Duration;
 
+import com.embeddinggateway.config.PositiveSize;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,9 +32,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.resilience")
-public record ResilienceProperties(@DefaultValue("60s") Duration deadline, @DefaultValue @Valid Retry retry,
-		@DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing,
-		@Nullable DataSize maxInFlightMemory) {
+public record ResilienceProperties(@DefaultValue("60s") @DurationMin(millis = 1) Duration deadline,
+		@DefaultValue @Valid Retry retry, @DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing,
+		@Nullable @PositiveSize DataSize maxInFlightMemory) {
 
 	/**
 	 * Retries of 429, 5xx, timeouts and connection errors; never of other 4xx.
@@ -49,10 +52,20 @@ public record ResilienceProperties(@DefaultValue("60s") Duration deadline, @Defa
 	 * @param budgetMinRetries retries always allowed per window, so a quiet gateway can
 	 * still retry
 	 */
-	public record Retry(@DefaultValue("4") @Min(1) int maxAttempts, @DefaultValue("250ms") Duration baseDelay,
-			@DefaultValue("8s") Duration maxDelay, @DefaultValue("100ms") Duration minAttemptTime,
+	public record Retry(@DefaultValue("4") @Min(1) int maxAttempts,
+			@DefaultValue("250ms") @DurationMin(millis = 1) Duration baseDelay,
+			@DefaultValue("8s") @DurationMin(millis = 1) Duration maxDelay,
+			@DefaultValue("100ms") @DurationMin Duration minAttemptTime,
 			@DefaultValue("0.2") @DecimalMin("0.0") @DecimalMax("10.0") double budgetRatio,
-			@DefaultValue("10s") Duration budgetWindow, @DefaultValue("10") @Min(0) int budgetMinRetries) {
+			@DefaultValue("10s") @DurationMin(millis = 1) Duration budgetWindow,
+			@DefaultValue("10") @Min(0) int budgetMinRetries) {
+
+		// Named after the key it checks, so that a start-up failure names that key.
+		@AssertTrue(message = "must not be above max-delay, which caps every backoff")
+		boolean isBaseDelay() {
+			return this.baseDelay.compareTo(this.maxDelay) <= 0;
+		}
+
 	}
 
 	/**
@@ -66,10 +79,18 @@ public record ResilienceProperties(@DefaultValue("60s") Duration deadline, @Defa
 	 * @param waitInOpenState how long it stays open before probing
 	 * @param permittedCallsInHalfOpenState probe calls that decide whether it closes
 	 */
-	public record Breaker(@DefaultValue("50") @Min(1) int failureRateThreshold,
+	public record Breaker(@DefaultValue("50") @Min(1) @Max(100) int failureRateThreshold,
 			@DefaultValue("20") @Min(1) int slidingWindowSize, @DefaultValue("10") @Min(1) int minimumNumberOfCalls,
-			@DefaultValue("30s") Duration waitInOpenState,
+			@DefaultValue("30s") @DurationMin(millis = 1) Duration waitInOpenState,
 			@DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
+
+		// Resilience4j silently lowers it to the window's size. Named after the key it
+		// checks, so that a start-up failure names that key.
+		@AssertTrue(message = "must not be above sliding-window-size, the most calls the breaker looks at")
+		boolean isMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls <= this.slidingWindowSize;
+		}
+
 	}
 
 	/**
@@ -81,6 +102,13 @@ public record ResilienceProperties(@DefaultValue("60s") Duration deadline, @Defa
 	 */
 	public record Pacing(@DefaultValue("256") @Min(1) int maxConcurrency,
 			@DefaultValue("2") @Min(1) int minConcurrency) {
+
+		// Named after the key it checks, so that a start-up failure names that key.
+		@AssertTrue(message = "must not be above max-concurrency")
+		boolean isMinConcurrency() {
+			return this.minConcurrency <= this.maxConcurrency;
+		}
+
 	}
 
 }

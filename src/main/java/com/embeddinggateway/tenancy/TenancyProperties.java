@@ -43,12 +43,16 @@ public record TenancyProperties(@DefaultValue @Valid List<Tenant> tenants) {
 	}
 
 	/**
-	 * A tenant's budgets.
+	 * A tenant's budgets: accepted, not yet enforced.
 	 *
 	 * @param requestsPerMinute requests allowed per minute
 	 * @param tokensPerMinute prompt tokens allowed per minute
+	 * @param tokensPerDay prompt tokens allowed per day, a hard stop until the day ends
+	 * @param tokensPerMonth prompt tokens allowed per month, a hard stop until the month
+	 * ends
 	 */
-	public record Limits(@Nullable @Min(1) Integer requestsPerMinute, @Nullable @Min(1) Long tokensPerMinute) {
+	public record Limits(@Nullable @Min(1) Integer requestsPerMinute, @Nullable @Min(1) Long tokensPerMinute,
+			@Nullable @Min(1) Long tokensPerDay, @Nullable @Min(1) Long tokensPerMonth) {
 	}
 
 }

@@ -4,10 +4,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import com.embeddinggateway.config.PositiveSize;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -39,8 +43,15 @@ public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> u
 	 * {@code api-key} here; turn off for upstreams that are not the tenants' provider (a
 	 * self-hosted server must not receive their SiliconFlow keys)
 	 */
-	public record Upstream(@NotBlank String id, URI baseUrl, @Nullable String apiKey,
+	public record Upstream(@NotBlank String id, @NotNull URI baseUrl, @Nullable String apiKey,
 			@DefaultValue("true") boolean tenantKeys) {
+
+		// Named after the key it checks, so that a start-up failure names that key.
+		@AssertTrue(message = "must be an absolute http or https URL, e.g. https://api.siliconflow.cn/v1")
+		boolean isBaseUrl() {
+			return this.baseUrl == null || (("http".equalsIgnoreCase(this.baseUrl.getScheme())
+					|| "https".equalsIgnoreCase(this.baseUrl.getScheme())) && this.baseUrl.getHost() != null);
+		}
 
 		@Override
 		public String toString() {
@@ -63,9 +74,11 @@ public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> u
 	 * 1.3 MB of JSON)
 	 */
 	public record HttpClient(@DefaultValue("500") @Min(1) int maxConnections,
-			@DefaultValue("10s") Duration pendingAcquireTimeout, @DefaultValue("5s") Duration connectTimeout,
-			@DefaultValue("60s") Duration responseTimeout, @DefaultValue("30s") Duration maxIdleTime,
-			@DefaultValue("64MB") DataSize maxResponseSize) {
+			@DefaultValue("10s") @DurationMin(millis = 1) Duration pendingAcquireTimeout,
+			@DefaultValue("5s") @DurationMin(millis = 1) Duration connectTimeout,
+			@DefaultValue("60s") @DurationMin(millis = 1) Duration responseTimeout,
+			@DefaultValue("30s") @DurationMin(millis = 1) Duration maxIdleTime,
+			@DefaultValue("64MB") @PositiveSize DataSize maxResponseSize) {
 	}
 
 }

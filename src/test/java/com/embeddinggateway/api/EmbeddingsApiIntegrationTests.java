@@ -52,6 +52,7 @@ class EmbeddingsApiIntegrationTests {
 		// Each error row is checked on its own: one attempt, and a breaker that never
 		// opens.
 		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
+		registry.add("gateway.resilience.breaker.sliding-window-size", () -> "1000");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
 		registry.add("gateway.api.request-read-timeout", () -> "1s");
 		registry.add("gateway.upstreams[1].id", () -> "nowhere");

@@ -61,6 +61,7 @@ class MemoryBudgetIntegrationTests {
 		// held three times over.
 		registry.add("gateway.resilience.max-in-flight-memory", () -> "2MB");
 		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
+		registry.add("gateway.resilience.breaker.sliding-window-size", () -> "1000");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
 	}
 

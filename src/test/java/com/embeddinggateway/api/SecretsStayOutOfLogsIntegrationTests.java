@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.level.com.embeddinggateway=TRACE", "logging.level.org.springframework.web=DEBUG",
 				"logging.level.org.springframework.http=DEBUG", "logging.level.reactor.netty=DEBUG",
+				"gateway.resilience.breaker.sliding-window-size=1000",
 				"gateway.resilience.breaker.minimum-number-of-calls=1000", "gateway.resilience.retry.base-delay=1ms" })
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsStayOutOfLogsIntegrationTests {

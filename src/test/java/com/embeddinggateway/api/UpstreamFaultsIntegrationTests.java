@@ -65,6 +65,7 @@ class UpstreamFaultsIntegrationTests {
 	static void gateway(DynamicPropertyRegistry registry) {
 		upstream.register(registry);
 		registry.add("gateway.resilience.retry.max-attempts", () -> "1");
+		registry.add("gateway.resilience.breaker.sliding-window-size", () -> "1000");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
 		// Only the stalled upstream comes near this: the others' pieces are a millisecond
 		// apart, and the timeout is the time between two reads.

@@ -47,6 +47,15 @@ class ModelCatalogTests {
 	}
 
 	@Test
+	void refusesAllowedDimensionsAboveTheNativeLength() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> catalog(new CatalogProperties.Model("Qwen/Qwen3-Embedding-0.6B", null, null, null, null,
+					null, List.of(512, 2048), null)))
+			.withMessageContaining("gateway.models")
+			.withMessageContaining("'Qwen/Qwen3-Embedding-0.6B' allows dimensions 2048, above its 1024");
+	}
+
+	@Test
 	void deploymentsListWhereTheSameModelIsServedInOrder() {
 		ModelCatalog catalog = catalog(new CatalogProperties.Model("BAAI/bge-m3", null,
 				List.of(new CatalogProperties.DeploymentEntry("siliconflow", null),

@@ -44,6 +44,7 @@ class RetryIntegrationTests {
 		upstream.register(registry);
 		registry.add("gateway.resilience.retry.base-delay", () -> "20ms");
 		registry.add("gateway.resilience.retry.max-delay", () -> "100ms");
+		registry.add("gateway.resilience.breaker.sliding-window-size", () -> "1000");
 		registry.add("gateway.resilience.breaker.minimum-number-of-calls", () -> "1000");
 		registry.add("gateway.models[0].name", () -> "BAAI/bge-m3");
 		registry.add("gateway.models[0].deployments[0].upstream", () -> "siliconflow");
