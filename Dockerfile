@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # Build: docker build -t embedding-gateway .
-# Run:   docker run -p 8080:8080 -e SILICONFLOW_API_KEY=... -v ./gateway.yml:/config/application.yml embedding-gateway
+# Run:   docker run -p 8080:8080 -p 127.0.0.1:8081:8081 -e SILICONFLOW_API_KEY=... -v ./gateway.yml:/config/application.yml embedding-gateway
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /workspace
@@ -23,18 +23,22 @@ RUN apt-get update && apt-get install -y --no-install-recommends zip && rm -rf /
  && zip -q -d tokenizers-*.jar "native/lib/osx-*" "native/lib/win-*" "native/lib/${other_tok}/*"
 
 FROM eclipse-temurin:17-jre
-RUN groupadd --system gateway && useradd --system --gid gateway --home-dir /app gateway
+# A numeric user: Kubernetes' runAsNonRoot can only verify a number, not a name.
+RUN groupadd --system --gid 10001 gateway \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home gateway
 WORKDIR /app
 # Least-changing layers first, so a code change rebuilds only the last one.
 COPY --from=natives /layers/dependencies/ ./
 COPY --from=natives /layers/spring-boot-loader/ ./
 COPY --from=natives /layers/snapshot-dependencies/ ./
 COPY --from=natives /layers/application/ ./
-USER gateway
+USER 10001:10001
 # DJL and ONNX Runtime unpack their native libraries at start: keep them in /tmp, which a
 # read-only root filesystem can still mount writable.
 ENV DJL_CACHE_DIR=/tmp/djl \
     SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
     JAVA_TOOL_OPTIONS="-XX:+UseParallelGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-EXPOSE 8080
+# 8080: the API, /livez and /readyz. 8081: /actuator (health, info, prometheus), which
+# names tenants and their traffic: publish it only where the metrics are scraped.
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
