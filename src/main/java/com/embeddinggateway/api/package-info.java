@@ -1,7 +1,8 @@
 /**
  * The client-facing HTTP API: the OpenAI-compatible {@code /v1/embeddings} endpoint, its
- * wire format in and out, request ids and timing headers, and the one place that turns
- * every failure into OpenAI's error envelope.
+ * wire format in and out, request ids and timing headers, the bounds on the connections
+ * it is served on, and the one place that turns every failure into OpenAI's error
+ * envelope.
  */
 @NullMarked
 package com.embeddinggateway.api;
