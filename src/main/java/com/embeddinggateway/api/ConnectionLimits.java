@@ -68,7 +68,7 @@ class ConnectionLimits implements WebServerFactoryCustomizer<NettyReactiveWebSer
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 
-	HttpServer apply(HttpServer server) {
+	private HttpServer apply(HttpServer server) {
 		ApiProperties limits = this.properties;
 		HeadRefusals refusals = new HeadRefusals(Map.of(414, body(ApiError.requestLineTooLong()), 431,
 				body(ApiError.headersTooLarge("The request's headers are larger than this gateway accepts "
