@@ -56,6 +56,7 @@ SLOW_MOCK_PORT=$((PORT_BASE + 1))
 NGINX_PORT=$((PORT_BASE + 2))
 SLOW_NGINX_PORT=$((PORT_BASE + 3))
 GATEWAY_PORT=$((PORT_BASE + 4))
+GATEWAY_MANAGEMENT_PORT=$((PORT_BASE + 5))
 BENCH_KEY=eg-bench-tenant-key
 UPSTREAM_KEY=bench-upstream-key
 CLK_TCK=$(getconf CLK_TCK)
@@ -71,9 +72,9 @@ if ((${#missing[@]} > 0)); then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-for port in "$MOCK_PORT" "$SLOW_MOCK_PORT" "$NGINX_PORT" "$SLOW_NGINX_PORT" "$GATEWAY_PORT"; do
+for port in "$MOCK_PORT" "$SLOW_MOCK_PORT" "$NGINX_PORT" "$SLOW_NGINX_PORT" "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		echo "port $port is already in use; choose other ports with PORT_BASE (5 ports from it)" >&2
+		echo "port $port is already in use; choose other ports with PORT_BASE (6 ports from it)" >&2
 		exit 1
 	fi
 done
@@ -221,6 +222,7 @@ NGINX_PID=$!
 digest=$(printf %s "$BENCH_KEY" | sha256sum | cut -d' ' -f1)
 start gateway java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
 	--server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \
+	--management.server.address=127.0.0.1 --management.server.port="$GATEWAY_MANAGEMENT_PORT" \
 	'--gateway.upstreams[0].id=siliconflow' \
 	"--gateway.upstreams[0].base-url=http://127.0.0.1:$MOCK_PORT/v1" \
 	"--gateway.upstreams[0].api-key=$UPSTREAM_KEY" \

@@ -53,6 +53,9 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 							+ "Split the inputs over several requests.",
 					null, false);
 		}
+		if (error instanceof TooManyHeadersException) {
+			return headersTooLarge(error.getMessage());
+		}
 		if (isRequestReadTimeout(error)) {
 			return new ApiError(408, INVALID_REQUEST, "request_timeout", null,
 					"The request body did not arrive in time (gateway.api.request-read-timeout).", null, true);
@@ -83,6 +86,19 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		return new ApiError(500, "server_error", null, null,
 				"The gateway failed to process the request. Retry it; if the problem persists, report the x-request-id.",
 				null, true);
+	}
+
+	/** 431: a request's headers are too many or too large. */
+	static ApiError headersTooLarge(String message) {
+		return new ApiError(431, INVALID_REQUEST, "headers_too_large", null, message, null, false);
+	}
+
+	/** 414: a request line longer than {@code gateway.api.max-initial-line-length}. */
+	static ApiError requestLineTooLong() {
+		return new ApiError(414, INVALID_REQUEST, "request_line_too_long", null,
+				"The request line (method, path and query) is longer than this gateway accepts "
+						+ "(gateway.api.max-initial-line-length).",
+				null, false);
 	}
 
 	private static ApiError fromUpstream(UpstreamFailure failure, Duration defaultRetryAfter) {

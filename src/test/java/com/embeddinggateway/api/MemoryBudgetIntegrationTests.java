@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +50,9 @@ class MemoryBudgetIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@LocalManagementPort
+	int managementPort;
 
 	@Autowired
 	MemoryBudget budget;
@@ -111,8 +115,9 @@ class MemoryBudgetIntegrationTests {
 
 		upstream.reset();
 		assertThat(call(inputs(100, "refused")).status()).isEqualTo(200);
-		assertThat(new String(new GatewayClient(this.port).get("/actuator/prometheus", null).getResponseBody(),
-				StandardCharsets.UTF_8))
+		assertThat(
+				new String(new GatewayClient(this.managementPort).get("/actuator/prometheus", null).getResponseBody(),
+						StandardCharsets.UTF_8))
 			.contains("gateway_memory_held_bytes 0.0")
 			.contains("gateway_memory_limit_bytes 2097152.0");
 	}

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,6 +25,9 @@ class MetricsIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@LocalManagementPort
+	int managementPort;
 
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry registry) {
@@ -72,7 +76,7 @@ class MetricsIntegrationTests {
 	}
 
 	private String scrape() {
-		return new String(new GatewayClient(this.port).get("/actuator/prometheus", null).getResponseBody());
+		return new String(new GatewayClient(this.managementPort).get("/actuator/prometheus", null).getResponseBody());
 	}
 
 	private void embed(String key, String model, String input, int status) {
