@@ -11,7 +11,6 @@ import java.util.Map;
 import com.embeddinggateway.FakeSiliconFlow;
 import com.embeddinggateway.GatewayClient;
 import com.embeddinggateway.api.EmbeddingsApiIntegrationTests.Reply;
-import com.embeddinggateway.resilience.MemoryBudget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -21,9 +21,9 @@ class RequestBodyTests {
 
 	private final MemoryBudget budget = new MemoryBudget(10_000);
 
-	private final RequestBody body = new RequestBody(
-			new ApiProperties(DataSize.ofMegabytes(16), Duration.ofSeconds(1), Duration.ofSeconds(60)),
-			JsonMapper.builder().build());
+	private final RequestBody body = new RequestBody(new ApiProperties(DataSize.ofMegabytes(16), Duration.ofSeconds(1),
+			Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(75), 10_000, DataSize.ofKilobytes(8),
+			DataSize.ofKilobytes(4), 100), JsonMapper.builder().build());
 
 	@Test
 	void holdsFourBytesPerByteOfTheLongestTextWhileParsing() {
