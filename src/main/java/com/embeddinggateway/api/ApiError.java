@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.netty.channel.ChannelException;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.web.server.ResponseStatusException;
@@ -38,6 +39,12 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 	static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
 	static ApiError from(Throwable error, Duration defaultRetryAfter) {
+		if (Exceptions.isMultiple(error) && !Exceptions.unwrapMultiple(error).isEmpty()) {
+			// Fan-out parts that fail at the same moment on different event loops reach
+			// the merge together, which Reactor reports as one composite: the caller gets
+			// the first part's failure, as when they fail one after another.
+			return from(Exceptions.unwrapMultiple(error).get(0), defaultRetryAfter);
+		}
 		if (error instanceof InvalidApiKeyException) {
 			return new ApiError(401, INVALID_REQUEST, "invalid_api_key", null, error.getMessage(), null, false);
 		}
