@@ -31,7 +31,7 @@ class ResilientUpstreamTests {
 	static final ModelSpec MODEL = new ModelSpec("m", List.of(new Deployment("up", "m")), 32, 0, 0, List.of(),
 			List.of());
 
-	static final UpstreamCall CALL = new UpstreamCall("up", "m", List.of("x"), null, ApiKey.none(), "req");
+	static final UpstreamCall CALL = new UpstreamCall("up", "m", List.of("x"), null, 3, ApiKey.none(), "req");
 
 	static final UpstreamBatch BATCH = UpstreamFailures.batch();
 

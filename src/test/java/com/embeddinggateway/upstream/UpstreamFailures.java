@@ -33,13 +33,13 @@ public final class UpstreamFailures {
 
 	/** An upstream answer for {@code expected} inputs, read as the client reads it. */
 	public static UpstreamBatch parse(String body, int expected) {
-		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, "m");
+		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, 0, "m");
 	}
 
 	/** One three-component vector. */
 	public static UpstreamBatch batch() {
 		return UpstreamResponseParser
-			.parse("{\"data\":[{\"index\":0,\"embedding\":[1,2,3]}]}".getBytes(StandardCharsets.UTF_8), 1, "m");
+			.parse("{\"data\":[{\"index\":0,\"embedding\":[1,2,3]}]}".getBytes(StandardCharsets.UTF_8), 1, 3, "m");
 	}
 
 }
