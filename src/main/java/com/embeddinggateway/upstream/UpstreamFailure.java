@@ -14,7 +14,17 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract sealed class UpstreamFailure extends RuntimeException {
 
-	/** What a caller sees for a failure: an HTTP status and OpenAI's error fields. */
+	/**
+	 * What a caller sees for a failure: an HTTP status and OpenAI's error fields.
+	 *
+	 * @param status HTTP status
+	 * @param type OpenAI error type
+	 * @param code OpenAI error code, or null
+	 * @param param the request field at fault, or null
+	 * @param sendsRetryAfter whether a {@code retry-after} goes with it (the upstream's,
+	 * else the gateway's default)
+	 * @param shouldRetry {@code false} sends {@code x-should-retry: false}
+	 */
 	public record CallerError(int status, String type, @Nullable String code, @Nullable String param,
 			boolean sendsRetryAfter, boolean shouldRetry) {
 
