@@ -126,9 +126,20 @@ public final class FakeSiliconFlow {
 		return json.toString();
 	}
 
-	/** Vector length the fake uses when the call names no {@code dimensions}. */
+	/**
+	 * Vector length the fake uses when the call names no {@code dimensions}: the built-in
+	 * models' own (the gateway checks it), 16 for any other.
+	 */
 	public static int nativeDimensions(String model) {
-		return "Qwen/Qwen3-Embedding-8B".equals(model) ? 4096 : 16;
+		return switch (model) {
+			case "Qwen/Qwen3-Embedding-8B" -> 4096;
+			case "Qwen/Qwen3-Embedding-4B" -> 2560;
+			case "BAAI/bge-m3", "Pro/BAAI/bge-m3", "BAAI/bge-large-zh-v1.5", "BAAI/bge-large-en-v1.5",
+					"Qwen/Qwen3-Embedding-0.6B" ->
+				1024;
+			case "netease-youdao/bce-embedding-base_v1" -> 768;
+			default -> 16;
+		};
 	}
 
 	/** Computes each answer from the call's own inputs. */

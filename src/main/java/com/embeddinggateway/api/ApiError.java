@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import com.embeddinggateway.catalog.InvalidInputException;
 import com.embeddinggateway.catalog.ModelNotFoundException;
-import com.embeddinggateway.local.LocalModelOverloadedException;
 import com.embeddinggateway.resilience.CircuitOpenException;
 import com.embeddinggateway.resilience.DeadlineExceededException;
 import com.embeddinggateway.tenancy.InvalidApiKeyException;
@@ -74,10 +73,6 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
 					capped(open.retryAfter()), true);
 		}
-		if (error instanceof LocalModelOverloadedException busy) {
-			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
-					capped(busy.retryAfter()), true);
-		}
 		if (error instanceof GatewayBusyException) {
 			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
 					capped(defaultRetryAfter), true);
@@ -108,26 +103,13 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 				null, false);
 	}
 
+	/** Each kind of upstream failure says what the caller sees. */
 	private static ApiError fromUpstream(UpstreamFailure failure, Duration defaultRetryAfter) {
-		Duration wait = capped((failure.retryAfter() != null) ? failure.retryAfter() : defaultRetryAfter);
-		if (failure instanceof UpstreamFailure.RateLimited limited) {
-			return new ApiError(429, limited.tokenLimit() ? "tokens" : "requests", "rate_limit_exceeded", null,
-					failure.getMessage(), wait, true);
-		}
-		if (failure instanceof UpstreamFailure.Overloaded || failure instanceof UpstreamFailure.Unreachable) {
-			return new ApiError(503, "service_unavailable", "service_unavailable", null, failure.getMessage(), wait,
-					true);
-		}
-		if (failure instanceof UpstreamFailure.TimedOut) {
-			return new ApiError(504, "timeout", "timeout", null, failure.getMessage(), null, true);
-		}
-		if (failure instanceof UpstreamFailure.InputRejected) {
-			return new ApiError(400, INVALID_REQUEST, null, "input", failure.getMessage(), null, false);
-		}
-		// Wrong credentials, a model the upstream does not serve, or an answer that
-		// cannot be
-		// used: retrying the same call will not help.
-		return new ApiError(502, "upstream_error", "upstream_error", null, failure.getMessage(), null, false);
+		UpstreamFailure.CallerError seen = failure.callerError();
+		Duration wait = seen.sendsRetryAfter()
+				? capped((failure.retryAfter() != null) ? failure.retryAfter() : defaultRetryAfter) : null;
+		return new ApiError(seen.status(), seen.type(), seen.code(), seen.param(), failure.getMessage(), wait,
+				seen.shouldRetry());
 	}
 
 	/**

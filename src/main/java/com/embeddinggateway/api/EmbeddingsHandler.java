@@ -82,12 +82,12 @@ class EmbeddingsHandler {
 		facts.model = model.name();
 		facts.inputs = request.inputs().size();
 		InputRules.check(model, request.inputs(), request.dimensions());
-		int dimensions = (request.dimensions() != null) ? request.dimensions()
-				: (model.dimensions() > 0) ? model.dimensions() : UNKNOWN_DIMENSIONS;
+		int vectorLength = (request.dimensions() != null) ? request.dimensions() : model.dimensions();
+		int dimensions = (vectorLength > 0) ? vectorLength : UNKNOWN_DIMENSIONS;
 		facts.memory.add(this.fanout.answerBytesHeld(model, request.inputs().size(), dimensions),
 				"the answers to this request's " + request.inputs().size() + " inputs");
 		UpstreamCall call = new UpstreamCall(model.primary().upstream(), model.primary().model(), request.inputs(),
-				request.dimensions(), tenant.upstreamApiKey(), requestId);
+				request.dimensions(), vectorLength, tenant.upstreamApiKey(), requestId);
 		Duration timeout = CallerTimeout.lower(this.deadline, headers);
 		Deadline deadline = Deadline.after(timeout, Schedulers.parallel());
 		return this.tokenLimits.check(model, request.inputs())

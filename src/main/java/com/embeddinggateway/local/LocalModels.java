@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.tokenizer.WordPieceTokenizer;
+import com.embeddinggateway.upstream.UpstreamFailure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,9 +29,9 @@ import org.springframework.stereotype.Component;
  * <p>
  * Inference is CPU-bound native code, so it never runs on an event loop: each call is one
  * task on a fixed pool of {@code workers} threads with a queue of at most
- * {@code queue-capacity} waiting calls. A call that finds the queue full fails at once
- * with {@link LocalModelOverloadedException}; an unbounded backlog would only turn
- * overload into timeouts for everyone.
+ * {@code queue-capacity} waiting calls. A call that finds the queue full fails at once as
+ * {@link UpstreamFailure.Overloaded}, as an overloaded remote upstream would; an
+ * unbounded backlog would only turn overload into timeouts for everyone.
  */
 @Component
 @ConditionalOnProperty(name = "gateway.local.enabled", havingValue = "true")
@@ -80,7 +81,7 @@ public class LocalModels implements AutoCloseable {
 	/**
 	 * Embeds {@code inputs} with {@code model} on a worker thread.
 	 * <p>
-	 * Fails with {@link LocalModelOverloadedException} when the queue is full,
+	 * Fails with {@link UpstreamFailure.Overloaded} when the queue is full,
 	 * {@link com.embeddinggateway.catalog.InvalidInputException} naming the first input
 	 * over the 512-token window, or {@link ModelNotFoundException} for a model not served
 	 * here. Cancelling before a worker takes the call frees its queue slot at once; a
@@ -107,7 +108,7 @@ public class LocalModels implements AutoCloseable {
 				});
 			}
 			catch (RejectedExecutionException ex) {
-				sink.error(new LocalModelOverloadedException(
+				sink.error(UpstreamFailure.Overloaded.inProcess(
 						"The local model " + model + " is busy: " + this.executor.getQueue().size()
 								+ " batches are already waiting. Retry after " + this.retryAfter.toSeconds() + " s.",
 						this.retryAfter));

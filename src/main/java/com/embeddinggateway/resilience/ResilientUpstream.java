@@ -22,7 +22,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
 import reactor.core.publisher.SignalType;
@@ -89,9 +88,12 @@ public class ResilientUpstream {
 	}
 
 	/**
-	 * 5xx, timeouts and connection errors are the upstream failing. A 429 is the upstream
-	 * pacing us, not failing, so it neither opens nor closes a breaker; other 4xx are
-	 * answers from a healthy upstream.
+	 * Each failure kind says whether it counts
+	 * ({@link UpstreamFailure#isBreakerFailure()}: 5xx, timeouts, broken connections,
+	 * garbage answers). Everything else is ignored, explicitly: Resilience4j counts an
+	 * error that it neither records nor ignores as a success, which let garbage answers
+	 * keep a breaker closed. A 429 is the upstream pacing us, not failing, so it neither
+	 * opens nor closes a breaker; other 4xx are answers from a healthy upstream.
 	 */
 	private static CircuitBreakerConfig breakerConfig(ResilienceProperties.Breaker breaker) {
 		return CircuitBreakerConfig.custom()
@@ -100,11 +102,13 @@ public class ResilientUpstream {
 			.minimumNumberOfCalls(breaker.minimumNumberOfCalls())
 			.waitDurationInOpenState(breaker.waitInOpenState())
 			.permittedNumberOfCallsInHalfOpenState(breaker.permittedCallsInHalfOpenState())
-			.recordException((error) -> error instanceof UpstreamFailure.Overloaded
-					|| error instanceof UpstreamFailure.TimedOut || error instanceof UpstreamFailure.Unreachable
-					|| (error instanceof UpstreamFailure.BadResponse bad && bad.upstreamStatus() >= 500))
-			.ignoreException((error) -> error instanceof UpstreamFailure.RateLimited)
+			.recordException(ResilientUpstream::isBreakerFailure)
+			.ignoreException((error) -> !isBreakerFailure(error))
 			.build();
+	}
+
+	private static boolean isBreakerFailure(Throwable error) {
+		return error instanceof UpstreamFailure failure && failure.isBreakerFailure();
 	}
 
 	/** Embeds {@code call}'s inputs with one of {@code model}'s deployments. */
@@ -148,59 +152,34 @@ public class ResilientUpstream {
 		return this.upstream.embed(call).doOnEach(outcome).doFinally(outcome::ended);
 	}
 
-	/** A fixed name per failure kind, for metric tags. */
+	/** A fixed name per outcome, for metric tags. */
 	static String outcome(Throwable error) {
-		if (error instanceof UpstreamFailure.RateLimited) {
-			return "rate_limited";
-		}
-		if (error instanceof UpstreamFailure.Overloaded) {
-			return "overloaded";
-		}
-		if (error instanceof UpstreamFailure.TimedOut) {
-			return "timeout";
-		}
-		if (error instanceof UpstreamFailure.Unreachable) {
-			return "unreachable";
-		}
-		if (error instanceof UpstreamFailure.InputRejected) {
-			return "rejected";
-		}
-		if (error instanceof UpstreamFailure.CredentialsRejected) {
-			return "credentials";
-		}
-		if (error instanceof UpstreamFailure.BatchTooLarge) {
-			return "batch_too_large";
-		}
-		if (error instanceof UpstreamFailure.BadResponse) {
-			return "bad_response";
-		}
-		if (error instanceof CircuitOpenException) {
-			return "circuit_open";
-		}
-		return "error";
+		return (error instanceof UpstreamFailure failure) ? failure.outcome() : "error";
 	}
 
 	private Mono<UpstreamBatch> afterFailure(ModelSpec model, UpstreamCall call, Deadline deadline, int number,
 			Deployment failed, Throwable error) {
-		@Nullable Duration retryAfter = (error instanceof UpstreamFailure failure) ? failure.retryAfter() : null;
-		if (error instanceof UpstreamFailure.RateLimited) {
-			long until = now() + ((retryAfter != null) ? retryAfter : this.properties.retry().baseDelay()).toMillis();
-			this.rateLimitedUntilMillis.put(failed, until);
-		}
-		boolean transientFailure = error instanceof CircuitOpenException
-				|| (error instanceof UpstreamFailure failure && failure.isTransient());
-		if (!transientFailure || number >= this.properties.retry().maxAttempts()) {
-			return Mono.error(error);
-		}
-		if ((error instanceof UpstreamFailure.RateLimited || error instanceof CircuitOpenException)
+		if (error instanceof CircuitOpenException && number < this.properties.retry().maxAttempts()
 				&& hasAlternative(model, failed)) {
 			this.metrics.spillover(model.name(), failed.model());
 			return attempt(model, call, deadline, number + 1);
 		}
-		if (error instanceof CircuitOpenException) {
+		if (!(error instanceof UpstreamFailure failure)) {
 			return Mono.error(error);
 		}
-		Duration wait = this.backoff.delay(number, retryAfter);
+		if (failure instanceof UpstreamFailure.RateLimited) {
+			Duration cooldown = (failure.retryAfter() != null) ? failure.retryAfter()
+					: this.properties.retry().baseDelay();
+			this.rateLimitedUntilMillis.put(failed, now() + cooldown.toMillis());
+		}
+		if (!failure.isTransient() || number >= this.properties.retry().maxAttempts()) {
+			return Mono.error(error);
+		}
+		if (failure.spillsOver() && hasAlternative(model, failed)) {
+			this.metrics.spillover(model.name(), failed.model());
+			return attempt(model, call, deadline, number + 1);
+		}
+		Duration wait = this.backoff.delay(number, failure.retryAfter());
 		if (!deadline.allows(wait.plus(this.properties.retry().minAttemptTime()))) {
 			return Mono.error(error);
 		}
@@ -208,7 +187,7 @@ public class ResilientUpstream {
 			this.metrics.retryBudgetExhausted(failed.upstream());
 			return Mono.error(error);
 		}
-		this.metrics.retry(failed.upstream(), failed.model(), outcome(error));
+		this.metrics.retry(failed.upstream(), failed.model(), failure.outcome());
 		return Mono.delay(wait, this.scheduler).then(attempt(model, call, deadline, number + 1));
 	}
 

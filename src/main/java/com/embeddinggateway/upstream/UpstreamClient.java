@@ -148,7 +148,7 @@ public class UpstreamClient implements DisposableBean {
 			throw failure;
 		}
 		return UpstreamResponseParser.parse(received.bytes, received.length, this.arrays, call.inputs().size(),
-				call.model());
+				call.vectorLength(), call.model());
 	}
 
 	@Override

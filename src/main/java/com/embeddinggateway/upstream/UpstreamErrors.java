@@ -34,7 +34,11 @@ final class UpstreamErrors {
 
 	private static final Pattern MAX_BATCH = Pattern.compile("maximum allowed batch size\\s*(\\d+)");
 
-	private static final int MAX_MESSAGE_CHARS = 300;
+	/** Digits of the largest batch size read from a 413; more is no size at all. */
+	private static final int MAX_BATCH_DIGITS = 6;
+
+	/** Characters of the upstream's own error text passed on to callers and logs. */
+	static final int MAX_MESSAGE_CHARS = 200;
 
 	private final JsonMapper json;
 
@@ -45,14 +49,15 @@ final class UpstreamErrors {
 	UpstreamFailure fromStatus(int status, HttpHeaders headers, byte[] body, String model) {
 		ErrorBody error = parse(body);
 		Duration retryAfter = retryAfter(headers);
-		String detail = (error.message().isEmpty() ? "" : ": " + error.message());
+		String text = printable(error.message());
+		String detail = (text.isEmpty() ? "" : ": " + text);
 		if (status == 413 || error.code() == BATCH_TOO_LARGE_CODE) {
 			return new UpstreamFailure.BatchTooLarge("Upstream refused the batch size for " + model + detail,
 					maxBatchSize(error.message()));
 		}
 		return switch (status) {
 			case 429 -> new UpstreamFailure.RateLimited("Upstream rate limit reached for " + model + detail, retryAfter,
-					isTokenLimit(error.message()));
+					isTokenLimit(text));
 			case 500, 502, 503 -> new UpstreamFailure.Overloaded(
 					"Upstream is unavailable for " + model + " (HTTP " + status + ")" + detail, status, retryAfter);
 			case 504 -> new UpstreamFailure.TimedOut("Upstream timed out for " + model + " (HTTP 504)", status);
@@ -81,6 +86,7 @@ final class UpstreamErrors {
 				"Upstream connection failed for " + model + " (" + error.getClass().getSimpleName() + ")");
 	}
 
+	/** The body's code and message as the upstream wrote them, not yet made printable. */
 	private ErrorBody parse(byte[] body) {
 		if (body.length == 0) {
 			return new ErrorBody(0, "");
@@ -91,26 +97,65 @@ final class UpstreamErrors {
 				JsonNode code = node.get("code");
 				JsonNode message = node.get("message");
 				return new ErrorBody((code != null && code.canConvertToInt()) ? code.intValue() : 0,
-						clip((message != null) ? message.asString() : ""));
+						(message != null) ? message.asString() : "");
 			}
 			if (node.isString()) {
-				return new ErrorBody(0, clip(node.asString()));
+				return new ErrorBody(0, node.asString());
 			}
 		}
 		catch (JacksonException ex) {
 			// Not JSON: plain text such as "404 page not found".
 		}
-		return new ErrorBody(0, clip(new String(body, StandardCharsets.UTF_8)));
+		// Four bytes a character at most: enough for what is kept.
+		return new ErrorBody(0,
+				new String(body, 0, Math.min(body.length, 4 * MAX_MESSAGE_CHARS + 4), StandardCharsets.UTF_8));
 	}
 
-	private static String clip(String text) {
-		String oneLine = text.replaceAll("[\\r\\n\\t]+", " ").strip();
-		return (oneLine.length() <= MAX_MESSAGE_CHARS) ? oneLine : oneLine.substring(0, MAX_MESSAGE_CHARS) + "...";
+	/**
+	 * The upstream's text as it may reach a caller or a log line: control and format
+	 * characters (line breaks, ANSI escapes, bidirectional overrides) become spaces, runs
+	 * of spaces one, and at most {@value #MAX_MESSAGE_CHARS} characters are kept. The
+	 * text comes from outside: written to a log as it is, it could forge lines or
+	 * recolour a terminal.
+	 */
+	static String printable(String text) {
+		StringBuilder kept = new StringBuilder(Math.min(text.length(), MAX_MESSAGE_CHARS + 3));
+		int i = 0;
+		while (i < text.length() && kept.length() < MAX_MESSAGE_CHARS) {
+			int c = text.codePointAt(i);
+			i += Character.charCount(c);
+			boolean space = Character.isWhitespace(c) || Character.isSpaceChar(c) || !isPrintable(c);
+			if (!space) {
+				kept.appendCodePoint(c);
+			}
+			else if (!kept.isEmpty() && kept.charAt(kept.length() - 1) != ' ') {
+				kept.append(' ');
+			}
+		}
+		String clipped = kept.toString().strip();
+		return (i < text.length()) ? clipped + "..." : clipped;
 	}
 
-	private static int maxBatchSize(String message) {
+	private static boolean isPrintable(int c) {
+		return switch (Character.getType(c)) {
+			case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+					Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
+				false;
+			default -> true;
+		};
+	}
+
+	/**
+	 * The size a 413 names, or 0 when it names none. A number of more than
+	 * {@value #MAX_BATCH_DIGITS} digits names none either: no upstream allows a million
+	 * inputs a call, and parsing it as an {@code int} could overflow.
+	 */
+	static int maxBatchSize(String message) {
 		Matcher matcher = MAX_BATCH.matcher(message);
-		return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+		if (!matcher.find() || matcher.group(1).length() > MAX_BATCH_DIGITS) {
+			return 0;
+		}
+		return Integer.parseInt(matcher.group(1));
 	}
 
 	/** SiliconFlow's 429 says "Details:TPM limit reached." (or RPM, RPD, TPD). */

@@ -5,13 +5,39 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Why one upstream call failed, decided once where the failure enters the gateway. The
- * API layer maps each kind to an HTTP status in one place; the fan-out reacts to
- * {@link BatchTooLarge}; later layers may retry the {@link #isTransient() transient}
- * ones. Messages never contain a credential. Stack traces are skipped: these are expected
- * outcomes of remote calls, not bugs.
+ * Why one upstream call failed, decided once where the failure enters the gateway, and
+ * everything that follows from it, answered here and nowhere else: whether the call is
+ * retried, whether the deployment's circuit breaker counts it, what the caller sees and
+ * which {@code outcome} the metrics name. The fan-out also reacts to
+ * {@link BatchTooLarge}. Messages never contain a credential. Stack traces are skipped:
+ * these are expected outcomes of remote calls, not bugs.
  */
 public abstract sealed class UpstreamFailure extends RuntimeException {
+
+	/**
+	 * What a caller sees for a failure: an HTTP status and OpenAI's error fields.
+	 *
+	 * @param status HTTP status
+	 * @param type OpenAI error type
+	 * @param code OpenAI error code, or null
+	 * @param param the request field at fault, or null
+	 * @param sendsRetryAfter whether a {@code retry-after} goes with it (the upstream's,
+	 * else the gateway's default)
+	 * @param shouldRetry {@code false} sends {@code x-should-retry: false}
+	 */
+	public record CallerError(int status, String type, @Nullable String code, @Nullable String param,
+			boolean sendsRetryAfter, boolean shouldRetry) {
+
+		static final CallerError UNAVAILABLE = new CallerError(503, "service_unavailable", "service_unavailable", null,
+				true, true);
+
+		static final CallerError TIMEOUT = new CallerError(504, "timeout", "timeout", null, false, true);
+
+		/** Retrying the same call will not help: {@code x-should-retry: false}. */
+		static final CallerError UPSTREAM_ERROR = new CallerError(502, "upstream_error", "upstream_error", null, false,
+				false);
+
+	}
 
 	private final int upstreamStatus;
 
@@ -33,10 +59,36 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 		return this.retryAfter;
 	}
 
-	/** Whether the same call may succeed later. */
+	/**
+	 * Whether the same call may succeed later, so it is retried after a backoff while
+	 * attempts, the deadline and the retry budget allow.
+	 */
 	public abstract boolean isTransient();
 
-	/** 429: the account's RPM/TPM/RPD/TPD budget is spent. */
+	/**
+	 * Whether another deployment of the model is tried at once, without a backoff, when
+	 * one is free.
+	 */
+	public boolean spillsOver() {
+		return false;
+	}
+
+	/**
+	 * Whether the deployment's circuit breaker counts this as a failure. What it does not
+	 * count it ignores: it is never counted as a success.
+	 */
+	public abstract boolean isBreakerFailure();
+
+	/** What the caller sees when this failure ends the request. */
+	public abstract CallerError callerError();
+
+	/** The {@code outcome} tag of {@code gateway_upstream_calls}. */
+	public abstract String outcome();
+
+	/**
+	 * 429: the account's RPM/TPM/RPD/TPD budget is spent. The upstream is pacing us, not
+	 * failing, so the breaker ignores it; another deployment may have budget left.
+	 */
 	public static final class RateLimited extends UpstreamFailure {
 
 		private final boolean tokens;
@@ -58,18 +110,61 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return true;
 		}
 
+		@Override
+		public boolean spillsOver() {
+			return true;
+		}
+
+		@Override
+		public boolean isBreakerFailure() {
+			return false;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return new CallerError(429, this.tokens ? "tokens" : "requests", "rate_limit_exceeded", null, true, true);
+		}
+
+		@Override
+		public String outcome() {
+			return "rate_limited";
+		}
+
 	}
 
-	/** 500/502/503 (SiliconFlow's 50505 "model service overloaded"). */
+	/**
+	 * 500/502/503 (SiliconFlow's 50505 "model service overloaded"), or an in-process
+	 * model whose queue is full.
+	 */
 	public static final class Overloaded extends UpstreamFailure {
 
 		Overloaded(String message, int status, @Nullable Duration retryAfter) {
 			super(message, status, retryAfter);
 		}
 
+		/** An in-process model refusing a call because its queue is full. */
+		public static Overloaded inProcess(String message, Duration retryAfter) {
+			return new Overloaded(message, 503, retryAfter);
+		}
+
 		@Override
 		public boolean isTransient() {
 			return true;
+		}
+
+		@Override
+		public boolean isBreakerFailure() {
+			return true;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return CallerError.UNAVAILABLE;
+		}
+
+		@Override
+		public String outcome() {
+			return "overloaded";
 		}
 
 	}
@@ -86,6 +181,21 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return true;
 		}
 
+		@Override
+		public boolean isBreakerFailure() {
+			return true;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return CallerError.TIMEOUT;
+		}
+
+		@Override
+		public String outcome() {
+			return "timeout";
+		}
+
 	}
 
 	/** No HTTP answer at all: refused, reset or closed connection. */
@@ -100,9 +210,27 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return true;
 		}
 
+		@Override
+		public boolean isBreakerFailure() {
+			return true;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return CallerError.UNAVAILABLE;
+		}
+
+		@Override
+		public String outcome() {
+			return "unreachable";
+		}
+
 	}
 
-	/** 413 with code 20042: fewer inputs per call would be accepted. */
+	/**
+	 * 413 with code 20042: fewer inputs per call would be accepted. The fan-out splits
+	 * the batch; the breaker ignores it, as a healthy upstream answered it.
+	 */
 	public static final class BatchTooLarge extends UpstreamFailure {
 
 		private final int maxBatchSize;
@@ -122,9 +250,27 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return false;
 		}
 
+		@Override
+		public boolean isBreakerFailure() {
+			return false;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return CallerError.UPSTREAM_ERROR;
+		}
+
+		@Override
+		public String outcome() {
+			return "batch_too_large";
+		}
+
 	}
 
-	/** 400: the upstream refused the inputs themselves. */
+	/**
+	 * 400: the upstream refused the inputs themselves. The caller's own mistake, so the
+	 * breaker ignores it.
+	 */
 	public static final class InputRejected extends UpstreamFailure {
 
 		InputRejected(String message) {
@@ -136,10 +282,27 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return false;
 		}
 
+		@Override
+		public boolean isBreakerFailure() {
+			return false;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return new CallerError(400, "invalid_request_error", null, "input", false, false);
+		}
+
+		@Override
+		public String outcome() {
+			return "rejected";
+		}
+
 	}
 
 	/**
 	 * 401/403: the gateway's upstream credentials are wrong, out of balance or blocked.
+	 * The breaker ignores it: the key may be one tenant's own, and the breaker serves all
+	 * tenants of the deployment.
 	 */
 	public static final class CredentialsRejected extends UpstreamFailure {
 
@@ -152,11 +315,28 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return false;
 		}
 
+		@Override
+		public boolean isBreakerFailure() {
+			return false;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return CallerError.UPSTREAM_ERROR;
+		}
+
+		@Override
+		public String outcome() {
+			return "credentials";
+		}
+
 	}
 
 	/**
 	 * Anything else the gateway cannot use: 404, unexpected statuses, unparseable or
-	 * incomplete bodies, the wrong number of vectors.
+	 * incomplete bodies, the wrong number of vectors or vectors of the wrong length. An
+	 * answer that arrived with a 4xx status came from an upstream that is up, so the
+	 * breaker ignores it; garbage with a 2xx or 5xx status counts.
 	 */
 	public static final class BadResponse extends UpstreamFailure {
 
@@ -167,6 +347,21 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 		@Override
 		public boolean isTransient() {
 			return false;
+		}
+
+		@Override
+		public boolean isBreakerFailure() {
+			return upstreamStatus() / 100 != 4;
+		}
+
+		@Override
+		public CallerError callerError() {
+			return CallerError.UPSTREAM_ERROR;
+		}
+
+		@Override
+		public String outcome() {
+			return "bad_response";
 		}
 
 	}

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * Reads an OpenAI-shaped embeddings answer in one pass over its bytes, without turning
  * any component into an object. Each {@code embedding} array is checked number by number
  * against JSON's number grammar and recorded as a slice of the body; everything else is
- * skipped structurally. Anything incomplete or malformed is a
- * {@link UpstreamFailure.BadResponse}, never a partial result.
+ * skipped structurally. Anything incomplete or malformed, or a vector of another length
+ * than the one asked for, is a {@link UpstreamFailure.BadResponse}, never a partial
+ * result.
  * <p>
  * Hand-written because a general JSON tokenizer spends most of its time building number
  * tokens the gateway only copies (measured: Jackson dominated the CPU profile even with
@@ -32,25 +33,32 @@ final class UpstreamResponseParser {
 
 	private final @Nullable ByteArrayPool owner;
 
+	/** The length every vector must have, or 0 when unknown. */
+	private final int vectorLength;
+
 	private int pos;
 
-	private UpstreamResponseParser(byte[] body, int end, @Nullable ByteArrayPool owner, String model) {
+	private UpstreamResponseParser(byte[] body, int end, @Nullable ByteArrayPool owner, int vectorLength,
+			String model) {
 		this.body = body;
 		this.end = end;
 		this.owner = owner;
+		this.vectorLength = vectorLength;
 		this.model = model;
 	}
 
-	static UpstreamBatch parse(byte[] body, int expected, String model) {
-		return new UpstreamResponseParser(body, body.length, null, model).read(expected);
+	static UpstreamBatch parse(byte[] body, int expected, int vectorLength, String model) {
+		return new UpstreamResponseParser(body, body.length, null, vectorLength, model).read(expected);
 	}
 
 	/**
 	 * Reads the answer in the first {@code length} bytes of {@code body}, an array from
-	 * {@code owner} that the batch gives back when it is released.
+	 * {@code owner} that the batch gives back when it is released: {@code expected}
+	 * vectors of {@code vectorLength} numbers each (any common length when 0).
 	 */
-	static UpstreamBatch parse(byte[] body, int length, ByteArrayPool owner, int expected, String model) {
-		return new UpstreamResponseParser(body, length, owner, model).read(expected);
+	static UpstreamBatch parse(byte[] body, int length, ByteArrayPool owner, int expected, int vectorLength,
+			String model) {
+		return new UpstreamResponseParser(body, length, owner, vectorLength, model).read(expected);
 	}
 
 	private UpstreamBatch read(int expected) {
@@ -132,6 +140,10 @@ final class UpstreamResponseParser {
 							end = this.pos;
 							if (count == 0 || (dimensions >= 0 && count != dimensions)) {
 								throw bad("has vectors of different lengths");
+							}
+							if (this.vectorLength > 0 && count != this.vectorLength) {
+								throw bad("has vectors of " + count + " numbers, not the " + this.vectorLength
+										+ " asked for");
 							}
 							dimensions = count;
 						}

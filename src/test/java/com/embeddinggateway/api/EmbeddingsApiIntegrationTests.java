@@ -81,7 +81,7 @@ class EmbeddingsApiIntegrationTests {
 		JsonNode item = reply.body.get("data").get(0);
 		assertThat(item.get("object").stringValue()).isEqualTo("embedding");
 		assertThat(item.get("index").intValue()).isZero();
-		assertThat(floats(item.get("embedding"))).containsExactly(FakeSiliconFlow.vector("hello world", 16));
+		assertThat(floats(item.get("embedding"))).containsExactly(FakeSiliconFlow.vector("hello world", 1024));
 		assertThat(reply.body.get("usage").get("prompt_tokens").intValue()).isEqualTo(2);
 		assertThat(reply.body.get("usage").get("total_tokens").intValue()).isEqualTo(2);
 		assertThat(reply.body.get("usage").get("completion_tokens").intValue()).isZero();
@@ -104,7 +104,7 @@ class EmbeddingsApiIntegrationTests {
 			byte[] bytes = Base64.getDecoder().decode(reply.body.get("data").get(i).get("embedding").stringValue());
 			float[] decoded = new float[bytes.length / 4];
 			ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(decoded);
-			assertThat(decoded).containsExactly(FakeSiliconFlow.vector(List.of("a", "b").get(i), 16));
+			assertThat(decoded).containsExactly(FakeSiliconFlow.vector(List.of("a", "b").get(i), 1024));
 		}
 		assertThat(upstream.calls().get(0).get("encoding_format").stringValue()).isEqualTo("float");
 	}
@@ -383,6 +383,24 @@ class EmbeddingsApiIntegrationTests {
 			assertError(call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"bge-m3\",\"input\":[\"x\",\"y\"]}"), 502,
 					"upstream_error", "upstream_error", null);
 		}
+	}
+
+	@Test
+	void vectorsOfAnotherLengthThanAskedForAreA502NeverA200() {
+		stubUpstream(200, FakeSiliconFlow.answer("Qwen/Qwen3-Embedding-0.6B", List.of("x", "y"), 1024));
+		Reply notAsRequested = call(FakeSiliconFlow.SEARCH_KEY,
+				"{\"model\":\"Qwen/Qwen3-Embedding-0.6B\",\"input\":[\"x\",\"y\"],\"dimensions\":256}");
+		stubUpstream(200, FakeSiliconFlow.answer("BAAI/bge-m3", List.of("x", "y"), 768));
+		Reply notNative = call(FakeSiliconFlow.SEARCH_KEY, "{\"model\":\"bge-m3\",\"input\":[\"x\",\"y\"]}");
+
+		assertError(notAsRequested, 502, "upstream_error", "upstream_error", null);
+		assertThat(notAsRequested.body.get("error").get("message").stringValue())
+			.contains("1024 numbers, not the 256 asked for");
+		assertError(notNative, 502, "upstream_error", "upstream_error", null);
+		assertThat(notNative.body.get("error").get("message").stringValue())
+			.contains("768 numbers, not the 1024 asked for");
+		assertThat(upstream.calls()).hasSize(2);
+		assertThat(upstream.calls().get(0).get("dimensions").intValue()).isEqualTo(256);
 	}
 
 	@Test

@@ -96,7 +96,7 @@ class OpenAiSdkIntegrationTests {
 		for (int i = 0; i < inputs.size(); i++) {
 			assertThat(response.data().get(i).index()).isEqualTo(i);
 			List<Float> vector = response.data().get(i).embedding();
-			float[] expected = FakeSiliconFlow.vector(inputs.get(i), 16);
+			float[] expected = FakeSiliconFlow.vector(inputs.get(i), FakeSiliconFlow.nativeDimensions("BAAI/bge-m3"));
 			assertThat(vector).hasSize(expected.length);
 			for (int d = 0; d < expected.length; d++) {
 				assertThat(vector.get(d)).isEqualTo(expected[d]);

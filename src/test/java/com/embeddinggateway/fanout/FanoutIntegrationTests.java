@@ -35,6 +35,8 @@ class FanoutIntegrationTests {
 
 	static final JsonMapper json = JsonMapper.builder().build();
 
+	static final int BGE_M3 = FakeSiliconFlow.nativeDimensions("BAAI/bge-m3");
+
 	@LocalServerPort
 	int port;
 
@@ -60,7 +62,7 @@ class FanoutIntegrationTests {
 
 		JsonNode reply = embed("BAAI/bge-m3", inputs, 200);
 
-		assertInOrder(reply, inputs, 16);
+		assertInOrder(reply, inputs, BGE_M3);
 		List<JsonNode> calls = upstream.calls();
 		assertThat(calls).extracting((call) -> call.get("input").size()).containsExactlyInAnyOrder(32, 32, 6);
 		List<String> sent = new ArrayList<>();
@@ -77,7 +79,7 @@ class FanoutIntegrationTests {
 
 		JsonNode reply = embed("BAAI/bge-m3", inputs, 200);
 
-		assertInOrder(reply, inputs, 16);
+		assertInOrder(reply, inputs, BGE_M3);
 		assertThat(upstream.calls()).hasSize(64);
 	}
 
@@ -93,7 +95,7 @@ class FanoutIntegrationTests {
 
 		JsonNode reply = embed("BAAI/bge-large-zh-v1.5", inputs, 200);
 
-		assertInOrder(reply, inputs, 16);
+		assertInOrder(reply, inputs, BGE_M3);
 		assertThat(upstream.calls()).extracting((call) -> call.get("input").size())
 			.containsExactlyInAnyOrder(32, 8, 16, 16);
 
@@ -113,7 +115,7 @@ class FanoutIntegrationTests {
 
 		JsonNode reply = embed("netease-youdao/bce-embedding-base_v1", inputs, 200);
 
-		assertInOrder(reply, inputs, 16);
+		assertInOrder(reply, inputs, FakeSiliconFlow.nativeDimensions("netease-youdao/bce-embedding-base_v1"));
 		assertThat(upstream.calls()).extracting((call) -> call.get("input").size())
 			.containsExactlyInAnyOrder(20, 10, 10);
 	}
@@ -123,8 +125,8 @@ class FanoutIntegrationTests {
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
 				.withRequestBody(matchingJsonPath("$.input[?(@ == 'text-40 body')]"))
-				.willReturn(
-						aResponse().withStatus(200).withBody(FakeSiliconFlow.answer("BAAI/bge-m3", texts(31), 16))));
+				.willReturn(aResponse().withStatus(200)
+					.withBody(FakeSiliconFlow.answer("BAAI/bge-m3", texts(31), BGE_M3))));
 
 		JsonNode reply = embed("BAAI/bge-m3", texts(70), 502);
 
@@ -160,13 +162,13 @@ class FanoutIntegrationTests {
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
 				.willReturn(aResponse().withStatus(200)
-					.withBody(FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16))
+					.withBody(FakeSiliconFlow.answer("BAAI/bge-m3", inputs, BGE_M3))
 					.withChunkedDribbleDelay(97, 300)));
 
 		JsonNode floats = embed("BAAI/bge-m3", inputs, 200);
 		JsonNode base64 = embed("BAAI/bge-m3", inputs, 200, ",\"encoding_format\":\"base64\"");
 
-		assertInOrder(floats, inputs, 16);
+		assertInOrder(floats, inputs, BGE_M3);
 		assertThat(base64.get("data")).hasSize(8);
 		assertThat(base64.get("data").get(7).get("embedding").stringValue()).isNotEmpty();
 	}
@@ -205,7 +207,7 @@ class FanoutIntegrationTests {
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
 				.willReturn(aResponse().withStatus(200).withBody(padded(inputs, 2 * 1024 * 1024))));
 
-		assertInOrder(embed("BAAI/bge-m3", inputs, 200), inputs, 16);
+		assertInOrder(embed("BAAI/bge-m3", inputs, 200), inputs, BGE_M3);
 	}
 
 	@Test
@@ -222,7 +224,7 @@ class FanoutIntegrationTests {
 
 		assertThat(replies).hasSize(requests.size());
 		for (int r = 0; r < requests.size(); r++) {
-			assertInOrder(replies.get(r), requests.get(r), 16);
+			assertInOrder(replies.get(r), requests.get(r), BGE_M3);
 		}
 	}
 
@@ -256,7 +258,7 @@ class FanoutIntegrationTests {
 	 * bytes.
 	 */
 	private static String padded(List<String> inputs, int size) {
-		String answer = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, 16);
+		String answer = FakeSiliconFlow.answer("BAAI/bge-m3", inputs, BGE_M3);
 		return answer + " ".repeat(size - answer.length());
 	}
 

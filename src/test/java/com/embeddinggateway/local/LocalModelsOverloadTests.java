@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import com.embeddinggateway.upstream.UpstreamFailure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +65,10 @@ class LocalModelsOverloadTests {
 		assertThat(succeeded).isBetween(1, 2);
 		assertThat(succeeded + failures.size()).isEqualTo(10);
 		assertThat(failures).isNotEmpty().allSatisfy((failure) -> {
-			assertThat(failure).isInstanceOf(LocalModelOverloadedException.class).hasMessageContaining(EN).hasNoCause();
-			assertThat(((LocalModelOverloadedException) failure).retryAfter()).isEqualTo(Duration.ofSeconds(3));
+			// An overloaded upstream, as a remote one answering 503: retried, counted by
+			// the breaker, a 503 with retry-after for the caller.
+			assertThat(failure).isInstanceOf(UpstreamFailure.Overloaded.class).hasMessageContaining(EN).hasNoCause();
+			assertThat(((UpstreamFailure) failure).retryAfter()).isEqualTo(Duration.ofSeconds(3));
 			assertThat(failure.getStackTrace()).isEmpty();
 		});
 		assertThat(models.embed(EN, List.of("hello")).block().vectors()).hasSize(1);

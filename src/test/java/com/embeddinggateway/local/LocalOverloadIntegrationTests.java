@@ -20,10 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One worker and one queue slot, sixteen requests at once: the excess is refused with a
- * 503 and {@code retry-after} instead of piling up, and the gateway serves again after.
+ * 503 and {@code retry-after} instead of piling up, and the gateway serves again after. A
+ * full queue is retried and counted by the breaker like an upstream's 503; both are
+ * switched off here, so that what the queue refuses reaches the caller.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "gateway.local.enabled=true", "gateway.local.workers=1", "gateway.local.queue-capacity=1" })
+		properties = { "gateway.local.enabled=true", "gateway.local.workers=1", "gateway.local.queue-capacity=1",
+				"gateway.resilience.retry.max-attempts=1", "gateway.resilience.breaker.sliding-window-size=100",
+				"gateway.resilience.breaker.minimum-number-of-calls=100" })
 class LocalOverloadIntegrationTests {
 
 	static final FakeSiliconFlow upstream = new FakeSiliconFlow();

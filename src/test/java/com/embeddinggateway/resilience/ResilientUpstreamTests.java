@@ -23,6 +23,7 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Backoff and deadline arithmetic on virtual time: no test here sleeps. */
 class ResilientUpstreamTests {
@@ -30,7 +31,7 @@ class ResilientUpstreamTests {
 	static final ModelSpec MODEL = new ModelSpec("m", List.of(new Deployment("up", "m")), 32, 0, 0, List.of(),
 			List.of());
 
-	static final UpstreamCall CALL = new UpstreamCall("up", "m", List.of("x"), null, ApiKey.none(), "req");
+	static final UpstreamCall CALL = new UpstreamCall("up", "m", List.of("x"), null, 3, ApiKey.none(), "req");
 
 	static final UpstreamBatch BATCH = UpstreamFailures.batch();
 
@@ -158,6 +159,57 @@ class ResilientUpstreamTests {
 		assertThat(metrics.getNumberOfSuccessfulCalls()).isOne();
 	}
 
+	@Test
+	void retriesAnInProcessModelsOverloadAndCountsItOnTheBreaker() {
+		ResilientUpstream resilient = resilient(
+				answers(Mono.error(UpstreamFailure.Overloaded.inProcess("queue full", Duration.ofSeconds(2))),
+						Mono.just(BATCH)));
+
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(1999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectNext(BATCH)
+			.verifyComplete();
+		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
+		assertThat(metrics.getNumberOfFailedCalls()).isOne();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isOne();
+	}
+
+	@Test
+	void theBreakerCountsGarbageAsAFailure() {
+		ResilientUpstream resilient = resilient(answers(Mono.error(UpstreamFailures.badResponse())));
+
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectError(UpstreamFailure.BadResponse.class)
+			.verify();
+		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
+		assertThat(metrics.getNumberOfFailedCalls()).isOne();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isZero();
+	}
+
+	@Test
+	void theBreakerIgnoresRateLimitsAndRefusalsInsteadOfCountingThemAsSuccesses() {
+		UpstreamFailure[] refusals = UpstreamFailures.refusals();
+		ResilientUpstream resilient = resilient(
+				answers(Mono.error(refusals[0]), Mono.error(refusals[1]), Mono.error(refusals[2]),
+						Mono.error(refusals[3]), rateLimited(), rateLimited(), rateLimited(), rateLimited()));
+
+		for (UpstreamFailure refusal : refusals) {
+			assertThatThrownBy(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))).block())
+				.isSameAs(refusal);
+		}
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(30))
+			.expectError(UpstreamFailure.RateLimited.class)
+			.verify();
+		assertThat(this.calls).hasValue(8);
+		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
+		assertThat(metrics.getNumberOfBufferedCalls()).isZero();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isZero();
+	}
+
 	private ResilientUpstream resilient(EmbeddingUpstream upstream) {
 		return resilient(upstream, 64);
 	}
@@ -183,6 +235,10 @@ class ResilientUpstreamTests {
 			this.calls.incrementAndGet();
 			return queue.poll();
 		});
+	}
+
+	private static Mono<UpstreamBatch> rateLimited() {
+		return Mono.error(UpstreamFailures.rateLimited(Duration.ofSeconds(1)));
 	}
 
 	private static Mono<UpstreamBatch> overloaded() {

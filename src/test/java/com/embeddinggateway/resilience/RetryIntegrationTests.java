@@ -72,7 +72,7 @@ class RetryIntegrationTests {
 		JsonNode reply = embed("Qwen/Qwen3-Embedding-0.6B", List.of("hello"), 200);
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
-		assertThat(reply.get("data").get(0).get("embedding").size()).isEqualTo(16);
+		assertThat(reply.get("data").get(0).get("embedding").size()).isEqualTo(1024);
 		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
 		assertThat(upstream.calls()).hasSize(3)
 			.allSatisfy((call) -> assertThat(call.get("model").stringValue()).isEqualTo("Qwen/Qwen3-Embedding-0.6B"));

@@ -49,7 +49,7 @@ class ByteArrayPoolTests {
 		byte[] body = pool.take(10);
 		byte[] json = "{\"data\":[{\"index\":0,\"embedding\":[1.5,-0]}]}".getBytes();
 		System.arraycopy(json, 0, body, 0, json.length);
-		UpstreamBatch batch = UpstreamResponseParser.parse(body, json.length, pool, 1, "m");
+		UpstreamBatch batch = UpstreamResponseParser.parse(body, json.length, pool, 1, 0, "m");
 
 		assertThat(batch.floats(0)).containsExactly(1.5f, -0.0f);
 		batch.release();

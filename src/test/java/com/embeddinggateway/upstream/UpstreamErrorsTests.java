@@ -57,6 +57,38 @@ class UpstreamErrorsTests {
 	}
 
 	@Test
+	void aBatchSizeTooLargeForAnIntNamesNoSize() {
+		UpstreamFailure failure = classify(413, "{\"code\":20042,\"message\":"
+				+ "\"input batch size 83 > maximum allowed batch size 99999999999\",\"data\":null}");
+
+		assertThat(failure).isInstanceOf(UpstreamFailure.BatchTooLarge.class);
+		assertThat(((UpstreamFailure.BatchTooLarge) failure).maxBatchSize()).isZero();
+		assertThat(UpstreamErrors.maxBatchSize("maximum allowed batch size 2147483648")).isZero();
+		assertThat(UpstreamErrors.maxBatchSize("maximum allowed batch size 0")).isZero();
+		assertThat(UpstreamErrors.maxBatchSize("maximum allowed batch size 64")).isEqualTo(64);
+	}
+
+	@Test
+	void passesOnOnlyPrintableUpstreamTextAndNotMuchOfIt() {
+		UpstreamFailure escapes = classify(400,
+				"{\"code\":20015,\"message\":\"bad\\u001b[31m input\\r\\nrequest 7 ok\\u0000\\u202e\\u0007 end\"}");
+		UpstreamFailure plain = classify(500, "line one\r\n\u001b]0;title\u0007line two\t\u00e9\u4e2d");
+		UpstreamFailure huge = classify(503, "{\"message\":\"" + "overloaded ".repeat(1000) + "\"}");
+
+		assertThat(escapes.getMessage()).endsWith(": bad [31m input request 7 ok end");
+		assertThat(plain.getMessage()).endsWith(": line one ]0;title line two \u00e9\u4e2d");
+		assertThat(huge.getMessage().substring(huge.getMessage().indexOf(": ") + 2))
+			.hasSize(UpstreamErrors.MAX_MESSAGE_CHARS + "...".length())
+			.endsWith("...");
+		for (UpstreamFailure failure : new UpstreamFailure[] { escapes, plain, huge }) {
+			assertThat(failure.getMessage().codePoints())
+				.allSatisfy((c) -> assertThat(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)
+					.as("U+%04X", c)
+					.isFalse());
+		}
+	}
+
+	@Test
 	void honoursRetryAfterInSecondsMillisecondsOrAsADate() {
 		assertThat(UpstreamErrors.retryAfter(headers("Retry-After", "7"))).isEqualTo(Duration.ofSeconds(7));
 		assertThat(UpstreamErrors.retryAfter(headers("retry-after-ms", "1500"))).isEqualTo(Duration.ofMillis(1500));

@@ -23,15 +23,23 @@ public final class UpstreamFailures {
 		return new UpstreamFailure.BadResponse("garbage", 200);
 	}
 
+	/** What a healthy upstream answers to a call it will not serve: 400, 401, 404. */
+	public static UpstreamFailure[] refusals() {
+		return new UpstreamFailure[] { new UpstreamFailure.InputRejected("input too long"),
+				new UpstreamFailure.CredentialsRejected("invalid token", 401),
+				new UpstreamFailure.BadResponse("404 page not found", 404),
+				new UpstreamFailure.BatchTooLarge("batch too large", 0) };
+	}
+
 	/** An upstream answer for {@code expected} inputs, read as the client reads it. */
 	public static UpstreamBatch parse(String body, int expected) {
-		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, "m");
+		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, 0, "m");
 	}
 
 	/** One three-component vector. */
 	public static UpstreamBatch batch() {
 		return UpstreamResponseParser
-			.parse("{\"data\":[{\"index\":0,\"embedding\":[1,2,3]}]}".getBytes(StandardCharsets.UTF_8), 1, "m");
+			.parse("{\"data\":[{\"index\":0,\"embedding\":[1,2,3]}]}".getBytes(StandardCharsets.UTF_8), 1, 3, "m");
 	}
 
 }

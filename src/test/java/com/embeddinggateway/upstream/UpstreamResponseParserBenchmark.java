@@ -40,7 +40,7 @@ public final class UpstreamResponseParserBenchmark {
 			for (int round = 0; round < ROUNDS; round++) {
 				long start = System.nanoTime();
 				for (int i = 0; i < REPEATS; i++) {
-					dimensions += UpstreamResponseParser.parse(answer, VECTORS, "m").dimensions();
+					dimensions += UpstreamResponseParser.parse(answer, VECTORS, 0, "m").dimensions();
 				}
 				// The first half of the rounds warms the JIT up.
 				if (round >= ROUNDS / 2) {

@@ -74,6 +74,18 @@ class UpstreamResponseParserTests {
 	}
 
 	@Test
+	void refusesVectorsOfAnotherLengthThanAskedFor() {
+		byte[] three = "{\"data\":[{\"embedding\":[1,2,3]},{\"embedding\":[4,5,6]}]}".getBytes(StandardCharsets.UTF_8);
+
+		assertThat(UpstreamResponseParser.parse(three, 2, 3, "m").dimensions()).isEqualTo(3);
+		assertThat(UpstreamResponseParser.parse(three, 2, 0, "m").dimensions()).as("length unknown").isEqualTo(3);
+		assertThatExceptionOfType(UpstreamFailure.BadResponse.class)
+			.isThrownBy(() -> UpstreamResponseParser.parse(three, 2, 4, "m"))
+			.withMessageContaining("3 numbers, not the 4 asked for")
+			.satisfies((failure) -> assertThat(failure.isBreakerFailure()).isTrue());
+	}
+
+	@Test
 	void acceptsEveryFormOfJsonNumber() {
 		UpstreamBatch batch = parse(
 				"{\"data\":[{\"embedding\":[0,-0,1.5,-2.25e+2,3E-2,7e0,-0.0,12345678901234567890]}]}", 1);
@@ -183,7 +195,7 @@ class UpstreamResponseParserTests {
 	}
 
 	private static UpstreamBatch parse(String body, int expected) {
-		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, "m");
+		return UpstreamResponseParser.parse(body.getBytes(StandardCharsets.UTF_8), expected, 0, "m");
 	}
 
 	private static String json(UpstreamBatch batch, int i) {
