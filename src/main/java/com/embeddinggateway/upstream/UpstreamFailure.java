@@ -77,7 +77,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	/** 504 from upstream, or no answer within the response timeout. */
 	public static final class TimedOut extends UpstreamFailure {
 
-		TimedOut(String message, int status) {
+		public TimedOut(String message, int status) {
 			super(message, status, null);
 		}
 
