@@ -35,6 +35,9 @@ class FanoutIntegrationTests {
 
 	static final JsonMapper json = JsonMapper.builder().build();
 
+	/** Long enough for a test's second request to come well within it. */
+	static final Duration RECOVERY = Duration.ofSeconds(10);
+
 	@LocalServerPort
 	int port;
 
@@ -42,6 +45,7 @@ class FanoutIntegrationTests {
 	static void gateway(DynamicPropertyRegistry registry) {
 		upstream.register(registry);
 		registry.add("gateway.http-client.max-response-size", () -> "2MB");
+		registry.add("gateway.fanout.batch-size-recovery", () -> RECOVERY.toMillis() + "ms");
 	}
 
 	@AfterAll
@@ -104,6 +108,28 @@ class FanoutIntegrationTests {
 	}
 
 	@Test
+	void probesTheConfiguredBatchSizeAgainAfterTheRecoveryTime() throws InterruptedException {
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.withRequestBody(matchingJsonPath("$.input[16]"))
+				.willReturn(aResponse().withStatus(413)
+					.withBody("{\"code\":20042,\"message\":\"input batch size 32 > maximum allowed batch size 16\","
+							+ "\"data\":null}")));
+		List<String> inputs = texts(40);
+		embed("BAAI/bge-large-en-v1.5", inputs, 200);
+		upstream.reset();
+
+		// Sleeping longer than asked only makes the learned size older: no timing can
+		// fail
+		// this.
+		Thread.sleep(RECOVERY.plusMillis(500).toMillis());
+		JsonNode reply = embed("BAAI/bge-large-en-v1.5", inputs, 200);
+
+		assertInOrder(reply, inputs, 16);
+		assertThat(upstream.calls()).extracting((call) -> call.get("input").size()).containsExactlyInAnyOrder(32, 8);
+	}
+
+	@Test
 	void halvesATooLargeBatchWhenTheUpstreamNamesNoLimit() {
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
@@ -115,6 +141,12 @@ class FanoutIntegrationTests {
 
 		assertInOrder(reply, inputs, 16);
 		assertThat(upstream.calls()).extracting((call) -> call.get("input").size())
+			.containsExactlyInAnyOrder(20, 10, 10);
+
+		upstream.server().resetRequests();
+		embed("netease-youdao/bce-embedding-base_v1", inputs, 200);
+		assertThat(upstream.calls()).as("a 413 that names no size teaches nothing")
+			.extracting((call) -> call.get("input").size())
 			.containsExactlyInAnyOrder(20, 10, 10);
 	}
 
