@@ -138,7 +138,8 @@ class ResilientUpstreamTests {
 			.expectNoEvent(Duration.ofSeconds(20))
 			.thenAwait(Duration.ofSeconds(1))
 			.expectNext(BATCH)
-			.verifyComplete();
+			.expectComplete()
+			.verify(Duration.ofSeconds(30));
 		assertThat(this.calls).hasValue(2);
 		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
 		assertThat(metrics.getNumberOfFailedCalls()).isOne();
