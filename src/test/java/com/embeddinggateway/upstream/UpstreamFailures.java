@@ -19,6 +19,11 @@ public final class UpstreamFailures {
 		return new UpstreamFailure.Overloaded("overloaded", 503, null);
 	}
 
+	/** A 413 that names no batch size, as a proxy's body limit answers. */
+	public static UpstreamFailure batchTooLarge(String upstream, String model) {
+		return new UpstreamFailure.BatchTooLarge("too large", 0, upstream, model);
+	}
+
 	public static UpstreamFailure badResponse() {
 		return new UpstreamFailure.BadResponse("garbage", 200);
 	}
