@@ -2,9 +2,8 @@ package com.embeddinggateway.fanout;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.resilience.ResilientUpstream;
@@ -38,33 +37,43 @@ public class EmbeddingFanout {
 
 	private final int maxParallelCalls;
 
-	/**
-	 * Batch sizes learned from 413/20042 answers (SiliconFlow's real limit has been seen
-	 * to differ from its spec's 32), so later requests stop paying for the split.
-	 */
-	private final Map<String, Integer> learnedBatchSizes = new ConcurrentHashMap<>();
+	private final BatchSizes batchSizes;
 
 	public EmbeddingFanout(ResilientUpstream upstream, FanoutProperties properties) {
 		this.upstream = upstream;
 		this.maxParallelCalls = properties.maxParallelCalls();
+		this.batchSizes = new BatchSizes(properties.batchSizeRecovery(), () -> System.nanoTime() / 1_000_000);
 	}
 
 	/** Embeds all of {@code call}'s inputs with {@code model} before {@code deadline}. */
 	public Mono<Embeddings> embed(ModelSpec model, UpstreamCall call, Deadline deadline) {
-		return run(model, call, batchSize(model), deadline).collectList()
+		return run(model, call, batchSize(model), deadline, this.maxParallelCalls).collectList()
 			.flatMap((batches) -> assemble(model, batches));
 	}
 
-	private Flux<UpstreamBatch> run(ModelSpec model, UpstreamCall call, int batchSize, Deadline deadline) {
+	/**
+	 * {@code call} in parts of {@code batchSize}, with at most {@code slots} calls in
+	 * flight. A part split again after a 413 shares its own slots among its parts, so a
+	 * request never has more than {@code max-parallel-calls} calls in flight.
+	 */
+	private Flux<UpstreamBatch> run(ModelSpec model, UpstreamCall call, int batchSize, Deadline deadline, int slots) {
 		if (call.inputs().size() <= batchSize) {
 			// One part: nothing to order or to run side by side.
-			return send(model, call, deadline);
+			return send(model, call, deadline, slots);
 		}
-		return Flux.fromIterable(partition(call.inputs(), batchSize))
-			.flatMapSequential((part) -> send(model, call.withInputs(part), deadline), this.maxParallelCalls);
+		List<List<String>> parts = partition(call.inputs(), batchSize);
+		int concurrency = Math.min(slots, parts.size());
+		int share = Math.max(1, slots / concurrency);
+		return Flux.fromIterable(parts)
+			.flatMapSequential((part) -> send(model, call.withInputs(part), deadline, share), concurrency);
 	}
 
-	private Flux<UpstreamBatch> send(ModelSpec model, UpstreamCall call, Deadline deadline) {
+	/**
+	 * One call; on a 413 its inputs are sent again in smaller parts. Only a 413 that
+	 * names the size allowed teaches later requests: one that does not (a proxy's body
+	 * limit, a transient refusal) halves this call alone.
+	 */
+	private Flux<UpstreamBatch> send(ModelSpec model, UpstreamCall call, Deadline deadline, int slots) {
 		return this.upstream.embed(model, call, deadline)
 			.flux()
 			.onErrorResume(UpstreamFailure.BatchTooLarge.class, (tooLarge) -> {
@@ -72,10 +81,15 @@ public class EmbeddingFanout {
 				if (sent <= 1) {
 					return Flux.error(tooLarge);
 				}
-				int smaller = (tooLarge.maxBatchSize() > 0 && tooLarge.maxBatchSize() < sent) ? tooLarge.maxBatchSize()
-						: (sent + 1) / 2;
-				learn(model, smaller);
-				return run(model, call, smaller, deadline);
+				int allowed = tooLarge.maxBatchSize();
+				if (allowed <= 0 || allowed >= sent) {
+					return run(model, call, (sent + 1) / 2, deadline, slots);
+				}
+				if (this.batchSizes.learn(new Deployment(tooLarge.upstream(), tooLarge.model()), allowed)) {
+					logger.info("Upstream " + tooLarge.upstream() + " refused a batch for " + tooLarge.model()
+							+ "; sending it at most " + allowed + " inputs per call for now");
+				}
+				return run(model, call, allowed, deadline, slots);
 			});
 	}
 
@@ -102,16 +116,7 @@ public class EmbeddingFanout {
 	}
 
 	int batchSize(ModelSpec model) {
-		Integer learned = this.learnedBatchSizes.get(model.name());
-		return (learned != null) ? Math.min(learned, model.maxBatchSize()) : model.maxBatchSize();
-	}
-
-	private void learn(ModelSpec model, int size) {
-		int now = this.learnedBatchSizes.merge(model.name(), size, Math::min);
-		if (now == size) {
-			logger.info("Upstream refused a batch for " + model.name() + "; sending at most " + size
-					+ " inputs per call from now on");
-		}
+		return this.batchSizes.of(model);
 	}
 
 	static <T> List<List<T>> partition(List<T> items, int size) {

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param deadline longest a request may take; a caller's shorter timeout (the
  * {@code x-stainless-read-timeout} or {@code x-stainless-timeout} header the OpenAI SDKs
  * send) lowers it
+ * @param attemptTimeout longest one upstream attempt may take, its whole answer included;
+ * a slower attempt is cancelled, counts as a breaker failure and is retried while the
+ * deadline allows (at or above the deadline, the deadline cuts every attempt instead)
  * @param retry retries of one upstream call
  * @param breaker circuit breaker per upstream deployment
  * @param pacing concurrency towards one upstream key and model
@@ -33,7 +36,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gateway.resilience")
 public record ResilienceProperties(@DefaultValue("60s") @DurationMin(millis = 1) Duration deadline,
-		@DefaultValue @Valid Retry retry, @DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing,
+		@DefaultValue("20s") @DurationMin(millis = 1) Duration attemptTimeout, @DefaultValue @Valid Retry retry,
+		@DefaultValue @Valid Breaker breaker, @DefaultValue @Valid Pacing pacing,
 		@Nullable @PositiveSize DataSize maxInFlightMemory) {
 
 	/**
@@ -71,15 +75,21 @@ public record ResilienceProperties(@DefaultValue("60s") @DurationMin(millis = 1)
 	/**
 	 * Resilience4j circuit breaker, one per upstream deployment. 5xx, timeouts and
 	 * connection errors count as failures; 429 (pacing, not a broken service) and other
-	 * 4xx do not.
+	 * 4xx do not. A call that ran longer than {@code slow-call-duration-threshold} counts
+	 * as slow, also when the request's deadline cancelled it.
 	 *
 	 * @param failureRateThreshold percentage of failed calls that opens it
+	 * @param slowCallRateThreshold percentage of slow calls that opens it
+	 * @param slowCallDurationThreshold a call that runs longer is slow (absent: three
+	 * quarters of {@code attempt-timeout})
 	 * @param slidingWindowSize calls it judges the failure rate over
 	 * @param minimumNumberOfCalls calls needed before it may open
 	 * @param waitInOpenState how long it stays open before probing
 	 * @param permittedCallsInHalfOpenState probe calls that decide whether it closes
 	 */
 	public record Breaker(@DefaultValue("50") @Min(1) @Max(100) int failureRateThreshold,
+			@DefaultValue("50") @Min(1) @Max(100) int slowCallRateThreshold,
+			@Nullable @DurationMin(millis = 1) Duration slowCallDurationThreshold,
 			@DefaultValue("20") @Min(1) int slidingWindowSize, @DefaultValue("10") @Min(1) int minimumNumberOfCalls,
 			@DefaultValue("30s") @DurationMin(millis = 1) Duration waitInOpenState,
 			@DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {

@@ -37,7 +37,8 @@ import org.springframework.stereotype.Component;
  * <li>pick the first deployment of the model whose breaker is not open and that is not
  * cooling down from a 429;</li>
  * <li>wait for a slot of that upstream key and model's {@link AdaptiveConcurrency};</li>
- * <li>make the call through the deployment's circuit breaker;</li>
+ * <li>make the call through the deployment's circuit breaker, cancelled when it takes
+ * longer than {@code attempt-timeout};</li>
  * <li>on a transient failure, spill over to another deployment at once if one is
  * available, else back off and retry, while attempts, the deadline and the upstream's
  * {@link RetryBudget} allow.</li>
@@ -70,6 +71,8 @@ public class ResilientUpstream {
 
 	private final GatewayMetrics metrics;
 
+	private final long slowCallNanos;
+
 	@Autowired
 	public ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
 			MeterRegistry registry) {
@@ -84,7 +87,13 @@ public class ResilientUpstream {
 		this.metrics = metrics;
 		this.scheduler = scheduler;
 		this.backoff = new Backoff(properties.retry().baseDelay(), properties.retry().maxDelay(), random);
-		this.breakers = CircuitBreakerRegistry.of(breakerConfig(properties.breaker()));
+		this.slowCallNanos = slowCall(properties).toNanos();
+		this.breakers = CircuitBreakerRegistry.of(breakerConfig(properties.breaker(), slowCall(properties)));
+	}
+
+	private static Duration slowCall(ResilienceProperties properties) {
+		Duration threshold = properties.breaker().slowCallDurationThreshold();
+		return (threshold != null) ? threshold : properties.attemptTimeout().multipliedBy(3).dividedBy(4);
 	}
 
 	/**
@@ -93,11 +102,16 @@ public class ResilientUpstream {
 	 * garbage answers). Everything else is ignored, explicitly: Resilience4j counts an
 	 * error that it neither records nor ignores as a success, which let garbage answers
 	 * keep a breaker closed. A 429 is the upstream pacing us, not failing, so it neither
-	 * opens nor closes a breaker; other 4xx are answers from a healthy upstream.
+	 * opens nor closes a breaker; other 4xx are answers from a healthy upstream. A call
+	 * slower than {@code slowCall} counts as slow, so an upstream that answers nothing
+	 * opens the breaker even when every caller's deadline is shorter than the attempt
+	 * timeout.
 	 */
-	private static CircuitBreakerConfig breakerConfig(ResilienceProperties.Breaker breaker) {
+	private static CircuitBreakerConfig breakerConfig(ResilienceProperties.Breaker breaker, Duration slowCall) {
 		return CircuitBreakerConfig.custom()
 			.failureRateThreshold(breaker.failureRateThreshold())
+			.slowCallRateThreshold(breaker.slowCallRateThreshold())
+			.slowCallDurationThreshold(slowCall)
 			.slidingWindowSize(breaker.slidingWindowSize())
 			.minimumNumberOfCalls(breaker.minimumNumberOfCalls())
 			.waitDurationInOpenState(breaker.waitInOpenState())
@@ -149,7 +163,17 @@ public class ResilientUpstream {
 			return Mono.error(circuitOpen(target));
 		}
 		CallOutcome outcome = new CallOutcome(target, breaker, permit);
-		return this.upstream.embed(call).doOnEach(outcome).doFinally(outcome::ended);
+		// Reactor Netty's response timeout only bounds the gap between two reads: an
+		// upstream that trickles its answer would hold the call until the deadline.
+		return this.upstream.embed(call)
+			.timeout(this.properties.attemptTimeout(), Mono.error(() -> attemptTimedOut(call)), this.scheduler)
+			.doOnEach(outcome)
+			.doFinally(outcome::ended);
+	}
+
+	private UpstreamFailure attemptTimedOut(UpstreamCall call) {
+		return new UpstreamFailure.TimedOut("Upstream did not answer " + call.model() + " within "
+				+ this.properties.attemptTimeout().toMillis() + " ms (gateway.resilience.attempt-timeout)", 0);
 	}
 
 	/** A fixed name per outcome, for metric tags. */
@@ -281,8 +305,10 @@ public class ResilientUpstream {
 
 	/**
 	 * What one call's end means for its breaker, its pacer slot and the metrics. The slot
-	 * is freed exactly once, whatever ends the call; a call cancelled before its answer
-	 * gives its breaker permission back, as the breaker's own operator does.
+	 * is freed exactly once, whatever ends the call. A call cancelled before its answer
+	 * (its request's deadline passed, another part of the request failed, the caller
+	 * left) tells the breaker only how long it ran: past the slow-call threshold it
+	 * counts as a slow call, otherwise it gives its permission back as if never made.
 	 */
 	private final class CallOutcome implements Consumer<Signal<UpstreamBatch>> {
 
@@ -327,7 +353,15 @@ public class ResilientUpstream {
 
 		void ended(SignalType type) {
 			if (type == SignalType.CANCEL && this.settled.compareAndSet(false, true)) {
-				this.breaker.releasePermission();
+				long nanos = System.nanoTime() - this.startNanos;
+				if (nanos >= ResilientUpstream.this.slowCallNanos) {
+					this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+				}
+				else {
+					this.breaker.releasePermission();
+				}
+				ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), "cancelled",
+						nanos);
 			}
 			this.permit.release();
 		}

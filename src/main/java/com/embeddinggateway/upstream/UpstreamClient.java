@@ -141,7 +141,7 @@ public class UpstreamClient implements DisposableBean {
 			HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
 			byte[] body = received.copy();
 			this.arrays.give(received.bytes);
-			UpstreamFailure failure = this.errors.fromStatus(status, headers, body, call.model());
+			UpstreamFailure failure = this.errors.fromStatus(status, headers, body, call.upstream(), call.model());
 			if (trace != null) {
 				logger.info("request " + call.requestId() + ": upstream trace " + trace + " for HTTP " + status);
 			}

@@ -46,14 +46,14 @@ final class UpstreamErrors {
 		this.json = json;
 	}
 
-	UpstreamFailure fromStatus(int status, HttpHeaders headers, byte[] body, String model) {
+	UpstreamFailure fromStatus(int status, HttpHeaders headers, byte[] body, String upstream, String model) {
 		ErrorBody error = parse(body);
 		Duration retryAfter = retryAfter(headers);
 		String text = printable(error.message());
 		String detail = (text.isEmpty() ? "" : ": " + text);
 		if (status == 413 || error.code() == BATCH_TOO_LARGE_CODE) {
 			return new UpstreamFailure.BatchTooLarge("Upstream refused the batch size for " + model + detail,
-					maxBatchSize(error.message()));
+					maxBatchSize(error.message()), upstream, model);
 		}
 		return switch (status) {
 			case 429 -> new UpstreamFailure.RateLimited("Upstream rate limit reached for " + model + detail, retryAfter,

@@ -172,7 +172,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	/** 504 from upstream, or no answer within the response timeout. */
 	public static final class TimedOut extends UpstreamFailure {
 
-		TimedOut(String message, int status) {
+		public TimedOut(String message, int status) {
 			super(message, status, null);
 		}
 
@@ -235,14 +235,30 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 
 		private final int maxBatchSize;
 
-		BatchTooLarge(String message, int maxBatchSize) {
+		private final String upstream;
+
+		private final String model;
+
+		BatchTooLarge(String message, int maxBatchSize, String upstream, String model) {
 			super(message, 413, null);
 			this.maxBatchSize = maxBatchSize;
+			this.upstream = upstream;
+			this.model = model;
 		}
 
 		/** The batch size the upstream said it allows, or 0 when it did not say. */
 		public int maxBatchSize() {
 			return this.maxBatchSize;
+		}
+
+		/** Id of the upstream that refused the batch. */
+		public String upstream() {
+			return this.upstream;
+		}
+
+		/** The model's name at that upstream. */
+		public String model() {
+			return this.model;
 		}
 
 		@Override

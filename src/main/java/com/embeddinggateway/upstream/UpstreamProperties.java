@@ -67,7 +67,9 @@ public record UpstreamProperties(@DefaultValue @Valid @NotEmpty List<Upstream> u
 	 * of 2 x cores caps a fan-out gateway's throughput)
 	 * @param pendingAcquireTimeout how long a call may wait for a free connection
 	 * @param connectTimeout time allowed to open a TCP/TLS connection
-	 * @param responseTimeout time allowed between sending a call and its complete answer
+	 * @param responseTimeout longest pause between two reads of an answer (Reactor
+	 * Netty's {@code responseTimeout}); {@code gateway.resilience.attempt-timeout} bounds
+	 * the whole
 	 * @param maxIdleTime idle connections older than this are closed, before a load
 	 * balancer closes them under us
 	 * @param maxResponseSize largest upstream answer buffered (32 x 4096 floats is about

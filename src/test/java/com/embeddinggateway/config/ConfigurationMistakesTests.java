@@ -121,7 +121,9 @@ class ConfigurationMistakesTests {
 			"gateway.http-client.pending-acquire-timeout", "gateway.http-client.connect-timeout",
 			"gateway.http-client.response-timeout", "gateway.http-client.max-idle-time", "gateway.local.retry-after",
 			"gateway.resilience.deadline", "gateway.resilience.retry.base-delay", "gateway.resilience.retry.max-delay",
-			"gateway.resilience.retry.budget-window", "gateway.resilience.breaker.wait-in-open-state" })
+			"gateway.resilience.retry.budget-window", "gateway.resilience.breaker.wait-in-open-state",
+			"gateway.resilience.attempt-timeout", "gateway.resilience.breaker.slow-call-duration-threshold",
+			"gateway.fanout.batch-size-recovery" })
 	void refusesADurationOfZero(String key) {
 		assertRefused(key + "\n    Value: \"0s\"", key + "=0s");
 	}

@@ -37,6 +37,9 @@ class FanoutIntegrationTests {
 
 	static final int BGE_M3 = FakeSiliconFlow.nativeDimensions("BAAI/bge-m3");
 
+	/** Long enough for a test's second request to come well within it. */
+	static final Duration RECOVERY = Duration.ofSeconds(10);
+
 	@LocalServerPort
 	int port;
 
@@ -44,6 +47,7 @@ class FanoutIntegrationTests {
 	static void gateway(DynamicPropertyRegistry registry) {
 		upstream.register(registry);
 		registry.add("gateway.http-client.max-response-size", () -> "2MB");
+		registry.add("gateway.fanout.batch-size-recovery", () -> RECOVERY.toMillis() + "ms");
 	}
 
 	@AfterAll
@@ -106,6 +110,28 @@ class FanoutIntegrationTests {
 	}
 
 	@Test
+	void probesTheConfiguredBatchSizeAgainAfterTheRecoveryTime() throws InterruptedException {
+		upstream.server()
+			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
+				.withRequestBody(matchingJsonPath("$.input[16]"))
+				.willReturn(aResponse().withStatus(413)
+					.withBody("{\"code\":20042,\"message\":\"input batch size 32 > maximum allowed batch size 16\","
+							+ "\"data\":null}")));
+		List<String> inputs = texts(40);
+		embed("BAAI/bge-large-en-v1.5", inputs, 200);
+		upstream.reset();
+
+		// Sleeping longer than asked only makes the learned size older: no timing can
+		// fail
+		// this.
+		Thread.sleep(RECOVERY.plusMillis(500).toMillis());
+		JsonNode reply = embed("BAAI/bge-large-en-v1.5", inputs, 200);
+
+		assertInOrder(reply, inputs, 16);
+		assertThat(upstream.calls()).extracting((call) -> call.get("input").size()).containsExactlyInAnyOrder(32, 8);
+	}
+
+	@Test
 	void halvesATooLargeBatchWhenTheUpstreamNamesNoLimit() {
 		upstream.server()
 			.stubFor(post(urlEqualTo(FakeSiliconFlow.PATH)).atPriority(1)
@@ -117,6 +143,12 @@ class FanoutIntegrationTests {
 
 		assertInOrder(reply, inputs, FakeSiliconFlow.nativeDimensions("netease-youdao/bce-embedding-base_v1"));
 		assertThat(upstream.calls()).extracting((call) -> call.get("input").size())
+			.containsExactlyInAnyOrder(20, 10, 10);
+
+		upstream.server().resetRequests();
+		embed("netease-youdao/bce-embedding-base_v1", inputs, 200);
+		assertThat(upstream.calls()).as("a 413 that names no size teaches nothing")
+			.extracting((call) -> call.get("input").size())
 			.containsExactlyInAnyOrder(20, 10, 10);
 	}
 

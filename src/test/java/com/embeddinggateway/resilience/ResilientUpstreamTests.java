@@ -18,6 +18,8 @@ import com.embeddinggateway.upstream.UpstreamFailures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -129,6 +131,38 @@ class ResilientUpstreamTests {
 	}
 
 	@Test
+	void cancelsAnAttemptPastTheAttemptTimeoutCountsItAsAFailureAndRetries() {
+		ResilientUpstream resilient = resilient(answers(Mono.never(), Mono.just(BATCH)));
+
+		StepVerifier.withVirtualTime(() -> resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofSeconds(20))
+			.thenAwait(Duration.ofSeconds(1))
+			.expectNext(BATCH)
+			.expectComplete()
+			.verify(Duration.ofSeconds(30));
+		assertThat(this.calls).hasValue(2);
+		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
+		assertThat(metrics.getNumberOfFailedCalls()).isOne();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isOne();
+	}
+
+	@Test
+	void aCallCancelledAfterTheSlowCallThresholdCountsAsSlow() throws InterruptedException {
+		ResilientUpstream resilient = resilient(answers(Mono.never()), 64, Duration.ofMillis(50));
+
+		Disposable call = resilient.embed(MODEL, CALL, deadline(Duration.ofSeconds(60))).subscribe();
+		// Waiting longer than asked only makes the call slower: no timing can fail this.
+		Thread.sleep(200);
+		call.dispose();
+
+		CircuitBreaker.Metrics metrics = resilient.breakers().circuitBreaker("up:m").getMetrics();
+		assertThat(metrics.getNumberOfBufferedCalls()).isOne();
+		assertThat(metrics.getNumberOfSlowCalls()).isOne();
+		assertThat(metrics.getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
 	void aCallTheBreakerRefusesFailsFastAndKeepsNoSlot() {
 		ResilientUpstream resilient = resilient(answers(Mono.just(BATCH)), 1);
 		CircuitBreaker breaker = resilient.breakers().circuitBreaker("up:m");
@@ -215,10 +249,15 @@ class ResilientUpstreamTests {
 	}
 
 	private ResilientUpstream resilient(EmbeddingUpstream upstream, int maxConcurrency) {
-		ResilienceProperties properties = new ResilienceProperties(Duration.ofSeconds(60),
+		return resilient(upstream, maxConcurrency, null);
+	}
+
+	private ResilientUpstream resilient(EmbeddingUpstream upstream, int maxConcurrency,
+			@Nullable Duration slowCallThreshold) {
+		ResilienceProperties properties = new ResilienceProperties(Duration.ofSeconds(60), Duration.ofSeconds(20),
 				new ResilienceProperties.Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMillis(100),
 						1.0, Duration.ofSeconds(10), 100),
-				new ResilienceProperties.Breaker(50, 20, 1000, Duration.ofSeconds(30), 3),
+				new ResilienceProperties.Breaker(50, 50, slowCallThreshold, 20, 1000, Duration.ofSeconds(30), 3),
 				new ResilienceProperties.Pacing(maxConcurrency, 1), null);
 		return new ResilientUpstream(upstream, properties, new GatewayMetrics(new SimpleMeterRegistry()),
 				VirtualTimeScheduler.getOrSet(), () -> 1.0);

@@ -110,7 +110,7 @@ class UpstreamErrorsTests {
 	}
 
 	private UpstreamFailure classify(int status, String body) {
-		return this.errors.fromStatus(status, new HttpHeaders(), body.getBytes(StandardCharsets.UTF_8), "m");
+		return this.errors.fromStatus(status, new HttpHeaders(), body.getBytes(StandardCharsets.UTF_8), "up", "m");
 	}
 
 	private static HttpHeaders headers(String name, String value) {

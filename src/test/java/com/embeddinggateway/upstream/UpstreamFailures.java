@@ -19,6 +19,11 @@ public final class UpstreamFailures {
 		return new UpstreamFailure.Overloaded("overloaded", 503, null);
 	}
 
+	/** A 413 that names no batch size, as a proxy's body limit answers. */
+	public static UpstreamFailure batchTooLarge(String upstream, String model) {
+		return new UpstreamFailure.BatchTooLarge("too large", 0, upstream, model);
+	}
+
 	public static UpstreamFailure badResponse() {
 		return new UpstreamFailure.BadResponse("garbage", 200);
 	}
@@ -28,7 +33,7 @@ public final class UpstreamFailures {
 		return new UpstreamFailure[] { new UpstreamFailure.InputRejected("input too long"),
 				new UpstreamFailure.CredentialsRejected("invalid token", 401),
 				new UpstreamFailure.BadResponse("404 page not found", 404),
-				new UpstreamFailure.BatchTooLarge("batch too large", 0) };
+				new UpstreamFailure.BatchTooLarge("batch too large", 0, "up", "m") };
 	}
 
 	/** An upstream answer for {@code expected} inputs, read as the client reads it. */
