@@ -127,7 +127,7 @@ class FanoutIntegrationTests {
 		Thread.sleep(RECOVERY.plusMillis(500).toMillis());
 		JsonNode reply = embed("BAAI/bge-large-en-v1.5", inputs, 200);
 
-		assertInOrder(reply, inputs, 16);
+		assertInOrder(reply, inputs, FakeSiliconFlow.nativeDimensions("BAAI/bge-large-en-v1.5"));
 		assertThat(upstream.calls()).extracting((call) -> call.get("input").size()).containsExactlyInAnyOrder(32, 8);
 	}
 
