@@ -40,8 +40,8 @@ final class ConcurrencyLimit {
 
 	ConcurrencyLimit(SheddingProperties properties, LongSupplier nanoClock) {
 		this.max = properties.maxLimit();
-		this.min = Math.min(properties.minLimit(), this.max);
-		this.limit = Math.max(this.min, Math.min(properties.initialLimit(), this.max));
+		this.min = properties.minLimit();
+		this.limit = properties.initialLimit();
 		this.maxDelayNanos = properties.maxLoopDelay().toNanos();
 		this.windowNanos = properties.window().toNanos();
 		this.nanoClock = nanoClock;

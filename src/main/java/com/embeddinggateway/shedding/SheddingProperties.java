@@ -2,6 +2,7 @@ package com.embeddinggateway.shedding;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -29,4 +30,16 @@ public record SheddingProperties(@DefaultValue("true") boolean enabled, @Default
 		@DefaultValue("20ms") @DurationMin(millis = 1) Duration maxLoopDelay,
 		@DefaultValue("10ms") @DurationMin(millis = 1) Duration probeInterval,
 		@DefaultValue("100ms") @DurationMin(millis = 1) Duration window) {
+
+	// Named after the keys they check, so that a start-up failure names that key.
+	@AssertTrue(message = "must not be above max-limit")
+	boolean isMinLimit() {
+		return this.minLimit <= this.maxLimit;
+	}
+
+	@AssertTrue(message = "must be between min-limit and max-limit")
+	boolean isInitialLimit() {
+		return this.minLimit <= this.initialLimit && this.initialLimit <= this.maxLimit;
+	}
+
 }
