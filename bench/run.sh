@@ -275,6 +275,12 @@ half_of_nginx_max() { # scenario: half of nginx's closed-loop throughput, at lea
 		awk '{ rate = $1 / 2; if (rate < 1) rate = 1; printf "%.0f\n", rate }'
 }
 
+gateway_max_times() { # scenario, factor: the gateway's closed-loop throughput times factor, at least 1 req/s
+	grep -F "\"scenario\":\"$1\",\"target\":\"gateway\",\"mode\":\"closed\"" "$RESULTS" |
+		sed -E 's/.*"throughput":([0-9.]+).*/\1/' |
+		awk -v factor="$2" '{ rate = $1 * factor; if (rate < 1) rate = 1; printf "%.0f\n", rate }'
+}
+
 for scenario in 1x1024:1 32x1024:32; do
 	name=${scenario%%:*}
 	inputs=${scenario##*:}
@@ -282,6 +288,13 @@ for scenario in 1x1024:1 32x1024:32; do
 	rate=$(half_of_nginx_max "$name")
 	each_target "$name" fast --mode open --rate "$rate" --connections "$OPEN_CONNECTIONS" \
 		--model BAAI/bge-m3 --inputs "$inputs"
+	# The gateway against its own maximum: at half of it (the latency to keep), then past it
+	# at 1.5 x, where it should refuse the excess with fast 503s rather than queue everyone.
+	for load in own-half:0.5 overload:1.5; do
+		load "$name-${load%%:*}" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
+			--mode open --rate "$(gateway_max_times "$name" "${load##*:}")" --connections "$OPEN_CONNECTIONS" \
+			--model BAAI/bge-m3 --inputs "$inputs"
+	done
 done
 # 64 upstream calls of 32 at 50 ms each; Pro/BAAI/bge-m3 is the model the slow upstream serves.
 each_target 2048x1024@50ms slow --mode closed --connections "$FANOUT_CONNECTIONS" \
