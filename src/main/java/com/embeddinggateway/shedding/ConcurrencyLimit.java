@@ -4,10 +4,15 @@ import java.util.function.LongSupplier;
 
 /**
  * How many embeddings requests may be in flight, adjusted once per window from how late
- * the event loops ran their tasks in it (AIMD, as TCP adjusts its window): a loop later
- * than {@code maxLoopDelay} cuts the limit to 90% of the requests in flight, and a window
- * where every loop kept up raises it by its square root, so it recovers from a low value
- * within seconds.
+ * the event loops ran their tasks in it (AIMD, as TCP adjusts its window): a window where
+ * even the most punctual probe ran later than {@code maxLoopDelay} cuts the limit to half
+ * the requests in flight; any other window raises it by its square root, so it recovers
+ * from a low value within seconds.
+ * <p>
+ * Why the most punctual probe, as CoDel judges a queue by the shortest time a packet
+ * spent in it over an interval: a garbage collection pause, or another process taking the
+ * CPU for a moment, makes some probes late; only work queued faster than the loops can
+ * run it makes every probe of a window late.
  * <p>
  * Why the loops' delay and not each request's latency: a request's latency is mostly
  * waiting on the upstream, which costs the gateway no CPU. A limit that reads a slow
@@ -18,7 +23,7 @@ import java.util.function.LongSupplier;
  */
 final class ConcurrencyLimit {
 
-	private static final double BACKOFF = 0.9;
+	private static final double BACKOFF = 0.5;
 
 	private final int min;
 
@@ -36,7 +41,7 @@ final class ConcurrencyLimit {
 
 	private long windowStart;
 
-	private long worstDelay;
+	private long smallestDelay = Long.MAX_VALUE;
 
 	ConcurrencyLimit(SheddingProperties properties, LongSupplier nanoClock) {
 		this.max = properties.maxLimit();
@@ -63,22 +68,22 @@ final class ConcurrencyLimit {
 
 	/**
 	 * One probe's report: an event loop ran a task {@code delayNanos} later than it was
-	 * due. At the end of a window, the worst delay seen in it adjusts the limit.
+	 * due. At the end of a window, the smallest delay seen in it adjusts the limit.
 	 */
 	synchronized void loopDelay(long delayNanos) {
-		this.worstDelay = Math.max(this.worstDelay, delayNanos);
+		this.smallestDelay = Math.min(this.smallestDelay, delayNanos);
 		long now = this.nanoClock.getAsLong();
 		if (now - this.windowStart < this.windowNanos) {
 			return;
 		}
-		if (this.worstDelay > this.maxDelayNanos) {
+		if (this.smallestDelay > this.maxDelayNanos) {
 			this.limit = Math.max(this.min, Math.min(this.limit, this.inFlight) * BACKOFF);
 		}
 		else {
 			this.limit = Math.min(this.max, this.limit + Math.sqrt(this.limit));
 		}
 		this.windowStart = now;
-		this.worstDelay = 0;
+		this.smallestDelay = Long.MAX_VALUE;
 	}
 
 	synchronized int limit() {

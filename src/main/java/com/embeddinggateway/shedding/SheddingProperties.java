@@ -17,17 +17,17 @@ import org.springframework.validation.annotation.Validated;
  * @param minLimit fewest requests in flight the limit ever comes down to
  * @param maxLimit most requests in flight the limit ever goes up to
  * @param initialLimit the limit at start-up
- * @param maxLoopDelay how late an event loop may run a task before the gateway counts as
- * past its capacity and the limit comes down
+ * @param maxLoopDelay how late every probe of a window may run before the gateway counts
+ * as past its capacity and the limit comes down
  * @param probeInterval how often each event loop is asked how late it runs
- * @param window how often the limit is adjusted, from the latest delay the probes saw in
- * the window
+ * @param window how often the limit is adjusted, from the smallest delay the probes saw
+ * in the window
  */
 @Validated
 @ConfigurationProperties("gateway.shedding")
 public record SheddingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("4") @Min(1) int minLimit,
 		@DefaultValue("1000") @Min(1) int maxLimit, @DefaultValue("1000") @Min(1) int initialLimit,
-		@DefaultValue("20ms") @DurationMin(millis = 1) Duration maxLoopDelay,
+		@DefaultValue("10ms") @DurationMin(millis = 1) Duration maxLoopDelay,
 		@DefaultValue("10ms") @DurationMin(millis = 1) Duration probeInterval,
 		@DefaultValue("100ms") @DurationMin(millis = 1) Duration window) {
 

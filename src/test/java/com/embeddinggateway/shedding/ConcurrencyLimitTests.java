@@ -19,7 +19,7 @@ class ConcurrencyLimitTests {
 
 		window(limit, 80 * MS);
 
-		assertThat(limit.limit()).isEqualTo(45);
+		assertThat(limit.limit()).isEqualTo(25);
 		assertThat(limit.tryAcquire()).isFalse();
 		assertThat(limit.inFlight()).isEqualTo(50);
 	}
@@ -70,18 +70,32 @@ class ConcurrencyLimitTests {
 	}
 
 	@Test
-	void adjustsOncePerWindowFromTheWorstDelayInIt() {
+	void aPauseThatMakesOnlySomeProbesLateLeavesTheLimitAlone() {
+		ConcurrencyLimit limit = limit(4, 1000, 500);
+		admit(limit, 100);
+
+		limit.loopDelay(300 * MS);
+		this.now += 50 * MS;
+		limit.loopDelay(1 * MS);
+		this.now += 50 * MS;
+		limit.loopDelay(300 * MS);
+
+		assertThat(limit.limit()).isGreaterThan(500);
+	}
+
+	@Test
+	void adjustsOncePerWindowWhenEveryProbeInItWasLate() {
 		ConcurrencyLimit limit = limit(4, 1000, 1000);
 		admit(limit, 100);
 
 		limit.loopDelay(80 * MS);
 		this.now += 50 * MS;
-		limit.loopDelay(1 * MS);
+		limit.loopDelay(30 * MS);
 		assertThat(limit.limit()).as("the window has not ended").isEqualTo(1000);
 		this.now += 50 * MS;
-		limit.loopDelay(1 * MS);
+		limit.loopDelay(40 * MS);
 
-		assertThat(limit.limit()).as("the late probe early in the window counts").isEqualTo(90);
+		assertThat(limit.limit()).isEqualTo(50);
 	}
 
 	@Test
