@@ -192,15 +192,19 @@ public final class LoadGen {
 
 	private Mono<Answer> send() {
 		return Mono.defer(() -> {
-			long sent = System.nanoTime();
-			return this.client.post()
+			// From when the request was written on a connection, not from when it began
+			// waiting for one: how long the server took, without the load generator's own
+			// queue.
+			long[] sent = { System.nanoTime() };
+			return this.client.doAfterRequest((request, connection) -> sent[0] = System.nanoTime())
+				.post()
 				.uri(this.url)
 				.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(this.body)))
 				.response((response, content) -> content.map(ByteBuf::readableBytes)
 					.reduce(0L, (sum, bytes) -> sum + bytes)
-					.map((bytes) -> new Answer(response.status().code(), bytes, null, System.nanoTime() - sent)))
+					.map((bytes) -> new Answer(response.status().code(), bytes, null, System.nanoTime() - sent[0])))
 				.next()
-				.onErrorResume((ex) -> Mono.just(new Answer(-1, 0, ex.toString(), System.nanoTime() - sent)));
+				.onErrorResume((ex) -> Mono.just(new Answer(-1, 0, ex.toString(), System.nanoTime() - sent[0])));
 		});
 	}
 
