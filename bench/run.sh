@@ -50,6 +50,8 @@ if [[ -n "${PARALLEL_PARTS:-}" ]]; then
 	GATEWAY_FANOUT_ARGS=("--gateway.fanout.max-parallel-calls=$PARALLEL_PARTS")
 fi
 PARALLEL_PARTS=${PARALLEL_PARTS:-16}
+# Load shedding is off by default in the gateway; the overload scenarios are here to tune it.
+SHEDDING=${SHEDDING:-true}
 
 MOCK_PORT=$PORT_BASE
 SLOW_MOCK_PORT=$((PORT_BASE + 1))
@@ -234,6 +236,7 @@ start gateway java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
 	'--gateway.tenants[0].id=bench' \
 	"--gateway.tenants[0].api-key-sha256[0]=$digest" \
 	--gateway.local.enabled=true \
+	"--gateway.shedding.enabled=$SHEDDING" \
 	"${GATEWAY_FANOUT_ARGS[@]}"
 GATEWAY_PID=$!
 
@@ -275,6 +278,12 @@ half_of_nginx_max() { # scenario: half of nginx's closed-loop throughput, at lea
 		awk '{ rate = $1 / 2; if (rate < 1) rate = 1; printf "%.0f\n", rate }'
 }
 
+gateway_max_times() { # scenario, factor: the gateway's closed-loop throughput times factor, at least 1 req/s
+	grep -F "\"scenario\":\"$1\",\"target\":\"gateway\",\"mode\":\"closed\"" "$RESULTS" |
+		sed -E 's/.*"throughput":([0-9.]+).*/\1/' |
+		awk -v factor="$2" '{ rate = $1 * factor; if (rate < 1) rate = 1; printf "%.0f\n", rate }'
+}
+
 for scenario in 1x1024:1 32x1024:32; do
 	name=${scenario%%:*}
 	inputs=${scenario##*:}
@@ -282,6 +291,13 @@ for scenario in 1x1024:1 32x1024:32; do
 	rate=$(half_of_nginx_max "$name")
 	each_target "$name" fast --mode open --rate "$rate" --connections "$OPEN_CONNECTIONS" \
 		--model BAAI/bge-m3 --inputs "$inputs"
+	# The gateway against its own maximum: at half of it (the latency to keep), then past it
+	# at 1.5 x, where it should refuse the excess with fast 503s rather than queue everyone.
+	for load in own-half:0.5 overload:1.5; do
+		load "$name-${load%%:*}" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
+			--mode open --rate "$(gateway_max_times "$name" "${load##*:}")" --connections "$OPEN_CONNECTIONS" \
+			--model BAAI/bge-m3 --inputs "$inputs"
+	done
 done
 # 64 upstream calls of 32 at 50 ms each; Pro/BAAI/bge-m3 is the model the slow upstream serves.
 each_target 2048x1024@50ms slow --mode closed --connections "$FANOUT_CONNECTIONS" \

@@ -6,6 +6,7 @@ import com.embeddinggateway.catalog.InvalidInputException;
 import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.resilience.CircuitOpenException;
 import com.embeddinggateway.resilience.DeadlineExceededException;
+import com.embeddinggateway.shedding.GatewayOverloadedException;
 import com.embeddinggateway.tenancy.InvalidApiKeyException;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -73,7 +74,7 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
 					capped(open.retryAfter()), true);
 		}
-		if (error instanceof GatewayBusyException) {
+		if (error instanceof GatewayBusyException || error instanceof GatewayOverloadedException) {
 			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
 					capped(defaultRetryAfter), true);
 		}

@@ -12,6 +12,7 @@ import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.fanout.FanoutProperties;
 import com.embeddinggateway.local.LocalModelProperties;
 import com.embeddinggateway.resilience.ResilienceProperties;
+import com.embeddinggateway.shedding.SheddingProperties;
 import com.embeddinggateway.tenancy.TenancyProperties;
 import com.embeddinggateway.upstream.UpstreamProperties;
 import org.jspecify.annotations.Nullable;
@@ -64,12 +65,13 @@ class GatewayKeys {
 	 * @param fanout see {@link FanoutProperties}
 	 * @param local see {@link LocalModelProperties}
 	 * @param resilience see {@link ResilienceProperties}
+	 * @param shedding see {@link SheddingProperties}
 	 */
 	record Sections(@Nullable List<CatalogProperties.Model> models,
 			@Nullable List<UpstreamProperties.Upstream> upstreams, UpstreamProperties.@Nullable HttpClient httpClient,
 			@Nullable List<TenancyProperties.Tenant> tenants, @Nullable ApiProperties api,
 			@Nullable FanoutProperties fanout, @Nullable LocalModelProperties local,
-			@Nullable ResilienceProperties resilience) {
+			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding) {
 	}
 
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -60,6 +61,25 @@ public class GatewayMetrics {
 			.description("Bytes the requests in flight may hold before large ones are refused with 503")
 			.baseUnit(BaseUnits.BYTES)
 			.strongReference(true)
+			.register(this.registry);
+	}
+
+	/**
+	 * Load shedding at the front door: the adaptive limit on embeddings requests in
+	 * flight and the requests in flight; the counter returned counts the requests refused
+	 * for being over it.
+	 */
+	public Counter shedding(IntSupplier limit, IntSupplier inFlight) {
+		Gauge.builder("gateway.shedding.limit", limit, IntSupplier::getAsInt)
+			.description("Embeddings requests that may be in flight before further ones are refused with 503")
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.shedding.in.flight", inFlight, IntSupplier::getAsInt)
+			.description("Embeddings requests admitted and not yet answered")
+			.strongReference(true)
+			.register(this.registry);
+		return Counter.builder("gateway.requests.shed")
+			.description("Embeddings requests refused with 503 because the gateway was at capacity")
 			.register(this.registry);
 	}
 

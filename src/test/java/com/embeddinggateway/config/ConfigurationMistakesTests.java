@@ -204,6 +204,13 @@ class ConfigurationMistakesTests {
 	}
 
 	@Test
+	void refusesASheddingLimitOutsideItsBounds() {
+		assertRefused("gateway.shedding.min-limit", "gateway.shedding.min-limit=2000");
+		assertRefused("gateway.shedding.initial-limit", "gateway.shedding.initial-limit=2",
+				"gateway.shedding.min-limit=8");
+	}
+
+	@Test
 	void refusesABaseDelayAboveTheMaximumDelay() {
 		assertRefused("gateway.resilience.retry.base-delay", "gateway.resilience.retry.base-delay=10s",
 				"gateway.resilience.retry.max-delay=8s");

@@ -183,6 +183,7 @@ public final class LoadGen {
 		}
 		for (long missing = sentMeasured - measured.okCount() - measured.errorCount(); missing > 0; missing--) {
 			measured.error("no answer before the end of the run");
+			measured.timeout();
 		}
 		Map<String, Object> result = result("open", this.poolSize, measured, before, after, peakReset);
 		result.put("rate", rate);
@@ -190,14 +191,21 @@ public final class LoadGen {
 	}
 
 	private Mono<Answer> send() {
-		return this.client.post()
-			.uri(this.url)
-			.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(this.body)))
-			.response((response, content) -> content.map(ByteBuf::readableBytes)
-				.reduce(0L, (sum, bytes) -> sum + bytes)
-				.map((bytes) -> new Answer(response.status().code(), bytes, null)))
-			.next()
-			.onErrorResume((ex) -> Mono.just(new Answer(-1, 0, ex.toString())));
+		return Mono.defer(() -> {
+			// From when the request was written on a connection, not from when it began
+			// waiting for one: how long the server took, without the load generator's own
+			// queue.
+			long[] sent = { System.nanoTime() };
+			return this.client.doAfterRequest((request, connection) -> sent[0] = System.nanoTime())
+				.post()
+				.uri(this.url)
+				.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(this.body)))
+				.response((response, content) -> content.map(ByteBuf::readableBytes)
+					.reduce(0L, (sum, bytes) -> sum + bytes)
+					.map((bytes) -> new Answer(response.status().code(), bytes, null, System.nanoTime() - sent[0])))
+				.next()
+				.onErrorResume((ex) -> Mono.just(new Answer(-1, 0, ex.toString(), System.nanoTime() - sent[0])));
+		});
 	}
 
 	private Map<String, Object> result(String mode, int connections, Measurement measured, ProcStats.Sample before,
@@ -217,6 +225,10 @@ public final class LoadGen {
 		result.put("p99_ms", round(measured.percentileMillis(99)));
 		result.put("max_ms", round(measured.maxMillis()));
 		result.put("bytes_per_response", measured.bytesPerResponse());
+		result.put("shed", measured.shedCount());
+		result.put("shed_fast", measured.shedFastCount());
+		result.put("shed_p99_ms", round(measured.shedPercentileMillis(99)));
+		result.put("timeouts", measured.timeoutCount());
 		if (measured.firstError() != null) {
 			result.put("first_error", measured.firstError());
 		}
@@ -262,15 +274,23 @@ public final class LoadGen {
 		return Math.round(value * 100) / 100.0;
 	}
 
-	/** One response: its status (-1 when none came) and body size. */
-	private record Answer(int status, long bytes, String failure) {
+	/**
+	 * One response: its status (-1 when none came), body size, and the time from sending
+	 * the request to its end.
+	 */
+	private record Answer(int status, long bytes, String failure, long serverNanos) {
 
 		void tally(Measurement measured, long latencyNanos) {
 			if (this.status == 200) {
 				measured.ok(latencyNanos, this.bytes);
+				return;
 			}
-			else {
-				measured.error((this.failure != null) ? this.failure : "HTTP " + this.status);
+			measured.error((this.failure != null) ? this.failure : "HTTP " + this.status);
+			if (this.status == 503) {
+				measured.shed(this.serverNanos);
+			}
+			else if (this.status == 504 || (this.failure != null && this.failure.contains("Timeout"))) {
+				measured.timeout();
 			}
 		}
 

@@ -13,6 +13,11 @@ final class Measurement {
 	/** Far past any response timeout the load generator allows. */
 	private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
 
+	/** A refusal slower than this is not the fast 503 load shedding promises. */
+	static final long SHED_FAST_MILLIS = 50;
+
+	private static final long SHED_FAST_NANOS = TimeUnit.MILLISECONDS.toNanos(SHED_FAST_MILLIS);
+
 	private final Histogram latencies = new ConcurrentHistogram(HIGHEST_MICROS, 3);
 
 	private final LongAdder ok = new LongAdder();
@@ -22,6 +27,13 @@ final class Measurement {
 	private final LongAdder bytes = new LongAdder();
 
 	private final AtomicReference<String> firstError = new AtomicReference<>();
+
+	/** 503s, timed from when each was sent: how fast a refusal came back. */
+	private final Histogram shedLatencies = new ConcurrentHistogram(HIGHEST_MICROS, 3);
+
+	private final LongAdder shedFast = new LongAdder();
+
+	private final LongAdder timeouts = new LongAdder();
 
 	void ok(long latencyNanos, long responseBytes) {
 		this.latencies.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, latencyNanos / 1000)));
@@ -33,6 +45,41 @@ final class Measurement {
 	void error(String why) {
 		this.errors.increment();
 		this.firstError.compareAndSet(null, why);
+	}
+
+	/**
+	 * A 503, also counted as an error; {@code serverNanos} runs from when it was sent,
+	 * not from when it was due.
+	 */
+	void shed(long serverNanos) {
+		this.shedLatencies.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, serverNanos / 1000)));
+		if (serverNanos < SHED_FAST_NANOS) {
+			this.shedFast.increment();
+		}
+	}
+
+	/**
+	 * A 504, a response timeout, or no answer before the end; also counted as an error.
+	 */
+	void timeout() {
+		this.timeouts.increment();
+	}
+
+	long shedCount() {
+		return this.shedLatencies.getTotalCount();
+	}
+
+	/** 503s answered within {@value #SHED_FAST_MILLIS} ms of being sent. */
+	long shedFastCount() {
+		return this.shedFast.sum();
+	}
+
+	long timeoutCount() {
+		return this.timeouts.sum();
+	}
+
+	double shedPercentileMillis(double percentile) {
+		return (shedCount() > 0) ? this.shedLatencies.getValueAtPercentile(percentile) / 1000.0 : 0;
 	}
 
 	long okCount() {

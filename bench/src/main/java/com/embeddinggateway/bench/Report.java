@@ -30,6 +30,14 @@ public final class Report {
 
 	static final String QWEN = "qwen8b-32x4096";
 
+	/**
+	 * Suffixes of the gateway-only open-loop runs at half and at 1.5 x the gateway's own
+	 * closed-loop maximum in the same scenario.
+	 */
+	static final String OWN_HALF = "-own-half";
+
+	static final String OVERLOAD = "-overload";
+
 	static final String DIRECT = "direct";
 
 	static final String NGINX = "nginx";
@@ -131,13 +139,44 @@ public final class Report {
 							figure(scenario, GATEWAY, "closed", Run::throughput)),
 					2));
 		}
+		for (String scenario : List.of(SINGLE, BATCH)) {
+			checks.addAll(overloadChecks(scenario));
+		}
+		// Past its maximum the gateway is meant to refuse; those runs are judged above.
 		long gatewayErrors = this.runs.stream()
-			.filter((run) -> run.target().equals(GATEWAY))
+			.filter((run) -> run.target().equals(GATEWAY) && !run.scenario().endsWith(OVERLOAD))
 			.mapToLong(Run::errors)
 			.sum();
 		checks.add(Check.holds("-Xmx256m: gateway answered every request of every scenario",
 				gatewayErrors + " errors" + (gatewayAlive ? "" : ", process died"), gatewayErrors == 0 && gatewayAlive,
 				"0 errors, alive"));
+		return checks;
+	}
+
+	/**
+	 * Open loop at 1.5 x the gateway's own maximum: the 200s keep their latency (p99 at
+	 * most 3 x the gateway's at half its maximum), goodput stays at 80% of the maximum,
+	 * every other answer is a 503 within 50 ms, and nothing times out.
+	 */
+	List<Check> overloadChecks(String scenario) {
+		String what = scenario + " at 1.5 x the gateway's max rate, ";
+		Optional<Run> overload = find(scenario + OVERLOAD, GATEWAY, "open");
+		List<Check> checks = new ArrayList<>();
+		checks.add(Check.atMost(what + "p99 of the 200s ÷ its p99 at half its max",
+				ratio(overload.map(Run::p99Millis).orElse(Double.NaN),
+						figure(scenario + OWN_HALF, GATEWAY, "open", Run::p99Millis)),
+				3));
+		checks.add(Check.atLeast(what + "goodput ÷ its max", ratio(overload.map(Run::throughput).orElse(Double.NaN),
+				figure(scenario, GATEWAY, "closed", Run::throughput)), 0.8));
+		if (overload.isEmpty()) {
+			checks.add(Check.atLeast(what + "other answers that were 503s within 50 ms", Double.NaN, 1));
+			checks.add(Check.atMost(what + "timeouts", Double.NaN, 0));
+			return checks;
+		}
+		Run run = overload.get();
+		checks.add(Check.holds(what + "other answers that were 503s within 50 ms",
+				run.shedFast() + " of " + run.errors(), run.shedFast() == run.errors(), "all"));
+		checks.add(Check.holds(what + "timeouts", Long.toString(run.timeouts()), run.timeouts() == 0, "0"));
 		return checks;
 	}
 
@@ -195,7 +234,9 @@ public final class Report {
 			through the gateway as deployed, tenant authentication on.
 			- **closed, N conn**: N callers send back to back; req/s is the maximum throughput. \
 			**open, R req/s**: requests leave at a fixed rate, and latency counts from when each was \
-			due, so queueing shows in p99. The open rate is half of nginx's closed-loop maximum.
+			due, so queueing shows in p99. The open rate is half of nginx's closed-loop maximum; in the \
+			gateway-only `-own-half` and `-overload` runs, half and 1.5 x the gateway's own. Errors \
+			include 503s; in an overload run, p99 is that of the 200s.
 			- **CPU-s / 1000 req**: user + system CPU of the server process only (the mock JVM, \
 			nginx master and workers, the gateway JVM) over the measured window, per 1000 answered \
 			requests. **peak RSS**: its peak resident memory during the run, warm-up included.

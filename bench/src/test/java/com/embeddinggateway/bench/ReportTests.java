@@ -85,6 +85,44 @@ class ReportTests {
 	}
 
 	@Test
+	void judgesTheOverloadRunAgainstTheGatewaysOwnMaximumAndHalfOfIt() {
+		List<Run> runs = List.of(new Run("1x1024", "gateway", "closed", 64, 0, 300000, 0, 10000, 3, 9, 1, 100, 1, ""),
+				new Run("1x1024-own-half", "gateway", "open", 1024, 5000, 150000, 0, 5000, 1, 4, 1, 100, 1, ""),
+				new Run("1x1024-overload", "gateway", "open", 1024, 15000, 270000, 180000, 9000, 3, 10, 1, 100, 1,
+						"HTTP 503", 180000, 179990, 0),
+				new Run("32x1024-overload", "gateway", "open", 1024, 1500, 100, 900, 3, 3, 10, 1, 100, 1, "HTTP 504",
+						890, 890, 10));
+
+		List<Check> checks = Report.of(runs).checks(16, true);
+
+		assertThat(measured(checks, "1x1024 at 1.5 x the gateway's max rate, p99")).isEqualTo("2.5");
+		assertThat(verdict(checks, "1x1024 at 1.5 x the gateway's max rate, p99")).isEqualTo(Check.Verdict.MET);
+		assertThat(measured(checks, "1x1024 at 1.5 x the gateway's max rate, goodput")).isEqualTo("0.9");
+		assertThat(verdict(checks, "1x1024 at 1.5 x the gateway's max rate, goodput")).isEqualTo(Check.Verdict.MET);
+		assertThat(measured(checks, "1x1024 at 1.5 x the gateway's max rate, other answers"))
+			.isEqualTo("179990 of 180000");
+		assertThat(verdict(checks, "1x1024 at 1.5 x the gateway's max rate, other answers"))
+			.isEqualTo(Check.Verdict.MISSED);
+		assertThat(verdict(checks, "1x1024 at 1.5 x the gateway's max rate, timeouts")).isEqualTo(Check.Verdict.MET);
+		assertThat(verdict(checks, "32x1024 at 1.5 x the gateway's max rate, timeouts"))
+			.isEqualTo(Check.Verdict.MISSED);
+		assertThat(verdict(checks, "32x1024 at 1.5 x the gateway's max rate, p99")).isEqualTo(Check.Verdict.NO_DATA);
+		assertThat(verdict(checks, "-Xmx256m")).as("refusals past the maximum are judged on their own")
+			.isEqualTo(Check.Verdict.MET);
+	}
+
+	@Test
+	void readsTheRefusalsAndTimeoutsOfARun() {
+		Run run = Run.fromJson(JsonMapper.builder().build().readTree("""
+				{"scenario":"1x1024-overload","target":"gateway","mode":"open","count":900,"errors":120,
+				 "shed":100,"shed_fast":99,"timeouts":20}"""));
+
+		assertThat(run.shed()).isEqualTo(100);
+		assertThat(run.shedFast()).isEqualTo(99);
+		assertThat(run.timeouts()).isEqualTo(20);
+	}
+
+	@Test
 	void tableShowsEachRunWithItsRatioToNginx() {
 		String markdown = Report
 			.of(List.of(run("32x1024", "nginx", "closed", 2000, 300), run("32x1024", "gateway", "closed", 1500, 600)))
