@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,9 +50,16 @@ class FlatClasspathStartIntegrationTests {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {
 			List<String> output = new ArrayList<>();
-			CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> readPort(process, output));
-			Integer found = port.get(180, TimeUnit.SECONDS);
-			assertThat(found).as("start-up output:%n%s", String.join("\n", output)).isNotNull();
+			// One thread reads the process's output to its end: the port once it is
+			// greeted, then the rest, so that the process never blocks on a full pipe.
+			CompletableFuture<Integer> port = new CompletableFuture<>();
+			Thread reader = new Thread(() -> port.complete(readOutput(process, output, port)), "gateway-output");
+			reader.setDaemon(true);
+			reader.start();
+			Integer found = port.completeOnTimeout(null, 180, TimeUnit.SECONDS).get();
+			synchronized (output) {
+				assertThat(found).as("start-up output:%n%s", String.join("\n", output)).isNotNull();
+			}
 
 			HttpResponse<String> response = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + found + "/v1/embeddings"))
@@ -89,8 +97,11 @@ class FlatClasspathStartIntegrationTests {
 		return classpath;
 	}
 
-	/** The port from the dev greeting, or null if the process ended first. */
-	private static Integer readPort(Process process, List<String> output) {
+	/**
+	 * Reads the process's output to its end, completing {@code port} from the dev
+	 * greeting; returns null, for a process that ended without one.
+	 */
+	private static @Nullable Integer readOutput(Process process, List<String> output, CompletableFuture<Integer> port) {
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
@@ -100,19 +111,14 @@ class FlatClasspathStartIntegrationTests {
 				}
 				Matcher matcher = READY.matcher(line);
 				if (matcher.find()) {
-					// Keep draining, so that the process never blocks on a full pipe.
-					Thread drain = new Thread(() -> reader.lines().forEach((ignored) -> {
-					}));
-					drain.setDaemon(true);
-					drain.start();
-					return Integer.parseInt(matcher.group(1));
+					port.complete(Integer.parseInt(matcher.group(1)));
 				}
 			}
-			return null;
 		}
 		catch (IOException ex) {
-			return null;
+			// The process was stopped.
 		}
+		return null;
 	}
 
 }
