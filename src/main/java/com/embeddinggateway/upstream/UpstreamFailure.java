@@ -43,10 +43,23 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 
 	private final @Nullable Duration retryAfter;
 
-	private UpstreamFailure(String message, int upstreamStatus, @Nullable Duration retryAfter) {
+	private final boolean transientFailure;
+
+	private final boolean breakerFailure;
+
+	private final CallerError callerError;
+
+	private final String outcome;
+
+	private UpstreamFailure(String message, int upstreamStatus, @Nullable Duration retryAfter, boolean transientFailure,
+			boolean breakerFailure, CallerError callerError, String outcome) {
 		super(message, null, false, false);
 		this.upstreamStatus = upstreamStatus;
 		this.retryAfter = retryAfter;
+		this.transientFailure = transientFailure;
+		this.breakerFailure = breakerFailure;
+		this.callerError = callerError;
+		this.outcome = outcome;
 	}
 
 	/** The upstream's HTTP status, or 0 when no response arrived. */
@@ -63,7 +76,9 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	 * Whether the same call may succeed later, so it is retried after a backoff while
 	 * attempts, the deadline and the retry budget allow.
 	 */
-	public abstract boolean isTransient();
+	public final boolean isTransient() {
+		return this.transientFailure;
+	}
 
 	/**
 	 * Whether another deployment of the model is tried at once, without a backoff, when
@@ -77,13 +92,19 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	 * Whether the deployment's circuit breaker counts this as a failure. What it does not
 	 * count it ignores: it is never counted as a success.
 	 */
-	public abstract boolean isBreakerFailure();
+	public final boolean isBreakerFailure() {
+		return this.breakerFailure;
+	}
 
 	/** What the caller sees when this failure ends the request. */
-	public abstract CallerError callerError();
+	public final CallerError callerError() {
+		return this.callerError;
+	}
 
 	/** The {@code outcome} tag of {@code gateway_upstream_calls}. */
-	public abstract String outcome();
+	public final String outcome() {
+		return this.outcome;
+	}
 
 	/**
 	 * 429: the account's RPM/TPM/RPD/TPD budget is spent. The upstream is pacing us, not
@@ -94,7 +115,9 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 		private final boolean tokens;
 
 		RateLimited(String message, @Nullable Duration retryAfter, boolean tokens) {
-			super(message, 429, retryAfter);
+			super(message, 429, retryAfter, true, false,
+					new CallerError(429, tokens ? "tokens" : "requests", "rate_limit_exceeded", null, true, true),
+					"rate_limited");
 			this.tokens = tokens;
 		}
 
@@ -106,28 +129,8 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 		}
 
 		@Override
-		public boolean isTransient() {
-			return true;
-		}
-
-		@Override
 		public boolean spillsOver() {
 			return true;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return false;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return new CallerError(429, this.tokens ? "tokens" : "requests", "rate_limit_exceeded", null, true, true);
-		}
-
-		@Override
-		public String outcome() {
-			return "rate_limited";
 		}
 
 	}
@@ -139,32 +142,12 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	public static final class Overloaded extends UpstreamFailure {
 
 		Overloaded(String message, int status, @Nullable Duration retryAfter) {
-			super(message, status, retryAfter);
+			super(message, status, retryAfter, true, true, CallerError.UNAVAILABLE, "overloaded");
 		}
 
 		/** An in-process model refusing a call because its queue is full. */
 		public static Overloaded inProcess(String message, Duration retryAfter) {
 			return new Overloaded(message, 503, retryAfter);
-		}
-
-		@Override
-		public boolean isTransient() {
-			return true;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return true;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return CallerError.UNAVAILABLE;
-		}
-
-		@Override
-		public String outcome() {
-			return "overloaded";
 		}
 
 	}
@@ -173,27 +156,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	public static final class TimedOut extends UpstreamFailure {
 
 		public TimedOut(String message, int status) {
-			super(message, status, null);
-		}
-
-		@Override
-		public boolean isTransient() {
-			return true;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return true;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return CallerError.TIMEOUT;
-		}
-
-		@Override
-		public String outcome() {
-			return "timeout";
+			super(message, status, null, true, true, CallerError.TIMEOUT, "timeout");
 		}
 
 	}
@@ -202,27 +165,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	public static final class Unreachable extends UpstreamFailure {
 
 		Unreachable(String message) {
-			super(message, 0, null);
-		}
-
-		@Override
-		public boolean isTransient() {
-			return true;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return true;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return CallerError.UNAVAILABLE;
-		}
-
-		@Override
-		public String outcome() {
-			return "unreachable";
+			super(message, 0, null, true, true, CallerError.UNAVAILABLE, "unreachable");
 		}
 
 	}
@@ -240,7 +183,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 		private final String model;
 
 		BatchTooLarge(String message, int maxBatchSize, String upstream, String model) {
-			super(message, 413, null);
+			super(message, 413, null, false, false, CallerError.UPSTREAM_ERROR, "batch_too_large");
 			this.maxBatchSize = maxBatchSize;
 			this.upstream = upstream;
 			this.model = model;
@@ -261,26 +204,6 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 			return this.model;
 		}
 
-		@Override
-		public boolean isTransient() {
-			return false;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return false;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return CallerError.UPSTREAM_ERROR;
-		}
-
-		@Override
-		public String outcome() {
-			return "batch_too_large";
-		}
-
 	}
 
 	/**
@@ -290,27 +213,8 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	public static final class InputRejected extends UpstreamFailure {
 
 		InputRejected(String message) {
-			super(message, 400, null);
-		}
-
-		@Override
-		public boolean isTransient() {
-			return false;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return false;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return new CallerError(400, "invalid_request_error", null, "input", false, false);
-		}
-
-		@Override
-		public String outcome() {
-			return "rejected";
+			super(message, 400, null, false, false,
+					new CallerError(400, "invalid_request_error", null, "input", false, false), "rejected");
 		}
 
 	}
@@ -323,27 +227,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	public static final class CredentialsRejected extends UpstreamFailure {
 
 		CredentialsRejected(String message, int status) {
-			super(message, status, null);
-		}
-
-		@Override
-		public boolean isTransient() {
-			return false;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return false;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return CallerError.UPSTREAM_ERROR;
-		}
-
-		@Override
-		public String outcome() {
-			return "credentials";
+			super(message, status, null, false, false, CallerError.UPSTREAM_ERROR, "credentials");
 		}
 
 	}
@@ -357,27 +241,7 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 	public static final class BadResponse extends UpstreamFailure {
 
 		public BadResponse(String message, int status) {
-			super(message, status, null);
-		}
-
-		@Override
-		public boolean isTransient() {
-			return false;
-		}
-
-		@Override
-		public boolean isBreakerFailure() {
-			return upstreamStatus() / 100 != 4;
-		}
-
-		@Override
-		public CallerError callerError() {
-			return CallerError.UPSTREAM_ERROR;
-		}
-
-		@Override
-		public String outcome() {
-			return "bad_response";
+			super(message, status, null, false, status / 100 != 4, CallerError.UPSTREAM_ERROR, "bad_response");
 		}
 
 	}
