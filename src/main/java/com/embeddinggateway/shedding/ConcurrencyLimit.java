@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
  * How many embeddings requests may be in flight, adjusted once per window from how late
  * the event loops ran their tasks in it (AIMD, as TCP adjusts its window): a window where
  * even the most punctual probe ran later than {@code maxLoopDelay} cuts the limit to half
- * the requests in flight; any other window raises it by its square root, so it recovers
- * from a low value within seconds.
+ * the requests in flight (unless no more than {@code minLimit} are); any other window
+ * raises it by its square root, so it recovers from a low value within seconds.
  * <p>
  * Why the most punctual probe, as CoDel judges a queue by the shortest time a packet
  * spent in it over an interval: a garbage collection pause, or another process taking the
@@ -77,7 +77,13 @@ final class ConcurrencyLimit {
 			return;
 		}
 		if (this.smallestDelay > this.maxDelayNanos) {
-			this.limit = Math.max(this.min, Math.min(this.limit, this.inFlight) * BACKOFF);
+			// With no more than the floor in flight, the requests are not what keeps the
+			// loops late (start-up, compilation, another process taking the CPU):
+			// refusing
+			// callers would relieve nothing.
+			if (this.inFlight > this.min) {
+				this.limit = Math.max(this.min, Math.min(this.limit, this.inFlight) * BACKOFF);
+			}
 		}
 		else {
 			this.limit = Math.min(this.max, this.limit + Math.sqrt(this.limit));

@@ -99,6 +99,20 @@ class ConcurrencyLimitTests {
 	}
 
 	@Test
+	void lateLoopsWithNoMoreThanTheFloorInFlightLeaveTheLimitAlone() {
+		// Start-up and compilation keep the loops late with hardly a request in flight:
+		// refusing the next callers would not make the loops any faster.
+		ConcurrencyLimit limit = limit(4, 1000, 1000);
+		admit(limit, 4);
+
+		for (int i = 0; i < 20; i++) {
+			window(limit, 80 * MS);
+		}
+
+		assertThat(limit.limit()).isEqualTo(1000);
+	}
+
+	@Test
 	void releasedRequestsMakeRoomForNewOnes() {
 		ConcurrencyLimit limit = limit(1, 2, 2);
 		admit(limit, 2);
