@@ -16,9 +16,9 @@ fi
 
 # The command as typed, knobs included, for RESULTS.md.
 COMMAND=""
-for knob in QUICK WARMUP DURATION CONNECTIONS OPEN_CONNECTIONS FANOUT_CONNECTIONS PARALLEL_PARTS PORT_BASE SKIP_BUILD; do
+for knob in QUICK WARMUP DURATION CONNECTIONS OPEN_CONNECTIONS FANOUT_CONNECTIONS PARALLEL_PARTS SHEDDING SCENARIOS PORT_BASE SKIP_BUILD; do
 	if [[ -n "${!knob:-}" ]]; then
-		COMMAND+="$knob=${!knob} "
+		COMMAND+="$knob='${!knob}' "
 	fi
 done
 COMMAND+="bench/run.sh"
@@ -50,8 +50,17 @@ if [[ -n "${PARALLEL_PARTS:-}" ]]; then
 	GATEWAY_FANOUT_ARGS=("--gateway.fanout.max-parallel-calls=$PARALLEL_PARTS")
 fi
 PARALLEL_PARTS=${PARALLEL_PARTS:-16}
-# Load shedding is off by default in the gateway; the overload scenarios are here to tune it.
+# Load shedding is on by default; SHEDDING=false measures the gateway without it.
 SHEDDING=${SHEDDING:-true}
+ALL_SCENARIOS="1x1024 32x1024 2048x1024@50ms 32x1024-base64 qwen8b-32x4096 local"
+SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
+for scenario in $SCENARIOS; do
+	if [[ " $ALL_SCENARIOS " != *" $scenario "* ]]; then
+		echo "SCENARIOS takes some of: $ALL_SCENARIOS (not '$scenario')" >&2
+		exit 2
+	fi
+done
+chosen() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 MOCK_PORT=$PORT_BASE
 SLOW_MOCK_PORT=$((PORT_BASE + 1))
@@ -287,6 +296,7 @@ gateway_max_times() { # scenario, factor: the gateway's closed-loop throughput t
 for scenario in 1x1024:1 32x1024:32; do
 	name=${scenario%%:*}
 	inputs=${scenario##*:}
+	chosen "$name" || continue
 	each_target "$name" fast --mode closed --connections "$CONNECTIONS" --model BAAI/bge-m3 --inputs "$inputs"
 	rate=$(half_of_nginx_max "$name")
 	each_target "$name" fast --mode open --rate "$rate" --connections "$OPEN_CONNECTIONS" \
@@ -300,18 +310,26 @@ for scenario in 1x1024:1 32x1024:32; do
 	done
 done
 # 64 upstream calls of 32 at 50 ms each; Pro/BAAI/bge-m3 is the model the slow upstream serves.
-each_target 2048x1024@50ms slow --mode closed --connections "$FANOUT_CONNECTIONS" \
-	--model Pro/BAAI/bge-m3 --inputs 2048
-each_target 32x1024-base64 fast --mode closed --connections "$CONNECTIONS" --model BAAI/bge-m3 \
-	--inputs 32 --encoding-format base64
-each_target qwen8b-32x4096 fast --mode closed --connections "$CONNECTIONS" \
-	--model Qwen/Qwen3-Embedding-8B --inputs 32
+if chosen 2048x1024@50ms; then
+	each_target 2048x1024@50ms slow --mode closed --connections "$FANOUT_CONNECTIONS" \
+		--model Pro/BAAI/bge-m3 --inputs 2048
+fi
+if chosen 32x1024-base64; then
+	each_target 32x1024-base64 fast --mode closed --connections "$CONNECTIONS" --model BAAI/bge-m3 \
+		--inputs 32 --encoding-format base64
+fi
+if chosen qwen8b-32x4096; then
+	each_target qwen8b-32x4096 fast --mode closed --connections "$CONNECTIONS" \
+		--model Qwen/Qwen3-Embedding-8B --inputs 32
+fi
 # The in-process model, gateway only (nothing to proxy): texts/s is req/s x inputs. Two callers
 # keep its two workers busy without overflowing its queue.
-for inputs in 1 32; do
-	load "local-en-${inputs}x384" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
-		--mode closed --connections 2 --model BAAI/bge-small-en-v1.5 --inputs "$inputs"
-done
+if chosen local; then
+	for inputs in 1 32; do
+		load "local-en-${inputs}x384" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
+			--mode closed --connections 2 --model BAAI/bge-small-en-v1.5 --inputs "$inputs"
+	done
+fi
 
 # --- the report --------------------------------------------------------------------------
 gateway_alive=true
