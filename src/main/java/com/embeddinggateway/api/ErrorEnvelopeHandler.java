@@ -1,5 +1,7 @@
 package com.embeddinggateway.api;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import com.embeddinggateway.catalog.ModelNotFoundException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -7,6 +9,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -75,7 +78,29 @@ class ErrorEnvelopeHandler implements WebExceptionHandler {
 			headers.set("x-should-retry", "false");
 		}
 		byte[] body = this.json.writeValueAsBytes(apiError.envelope());
-		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+		return dropUnreadBody(exchange)
+			.then(Mono.defer(() -> response.writeWith(Mono.just(response.bufferFactory().wrap(body)))));
+	}
+
+	/**
+	 * Reads and drops what is left of the request's body, up to {@code max-request-size},
+	 * before the answer goes out. A refusal answered with the body unread (a wrong key,
+	 * before parsing) once left the keep-alive connection's next request unread until the
+	 * caller gave up. A body already read, or cancelled by its parser, fails to subscribe
+	 * again: nothing is left to drop. A larger one is cancelled, which closes its
+	 * connection.
+	 */
+	private Mono<Void> dropUnreadBody(ServerWebExchange exchange) {
+		long limit = this.properties.maxRequestSize().toBytes();
+		if (exchange.getRequest().getHeaders().getContentLength() > limit) {
+			return Mono.empty();
+		}
+		AtomicLong dropped = new AtomicLong();
+		return exchange.getRequest().getBody().map((buffer) -> {
+			int size = buffer.readableByteCount();
+			DataBufferUtils.release(buffer);
+			return size;
+		}).takeWhile((size) -> dropped.addAndGet(size) <= limit).then().onErrorResume((ignored) -> Mono.empty());
 	}
 
 }
