@@ -1,13 +1,13 @@
 package com.embeddinggateway.catalog;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import com.embeddinggateway.upstream.UpstreamProperties;
@@ -23,7 +23,7 @@ public class ModelCatalog {
 
 	private final Map<String, ModelSpec> models = new LinkedHashMap<>();
 
-	private final Map<String, ModelSpec> byName = new HashMap<>();
+	private final Map<String, ModelSpec> byName = new ConcurrentHashMap<>();
 
 	public ModelCatalog(CatalogProperties properties, UpstreamProperties upstreams, List<ModelProvider> providers) {
 		for (ModelSpec builtIn : BuiltInModels.all()) {
@@ -70,6 +70,18 @@ public class ModelCatalog {
 	/** The model with this name or alias. */
 	public Optional<ModelSpec> find(String nameOrAlias) {
 		return Optional.ofNullable(this.byName.get(nameOrAlias));
+	}
+
+	/**
+	 * Makes {@code model} findable by its name until the returned action runs, without
+	 * listing it in {@link #all()}: for the gateway's own warm-up, whose model is served
+	 * by an in-process stand-in and exists only while it runs.
+	 */
+	public Runnable addTemporarily(ModelSpec model) {
+		if (this.byName.putIfAbsent(model.name(), model) != null) {
+			throw new IllegalStateException("model '" + model.name() + "' is already in the catalog");
+		}
+		return () -> this.byName.remove(model.name(), model);
 	}
 
 	public Collection<ModelSpec> all() {

@@ -13,6 +13,7 @@ import com.embeddinggateway.fanout.FanoutProperties;
 import com.embeddinggateway.local.LocalModelProperties;
 import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.shedding.SheddingProperties;
+import com.embeddinggateway.warmup.WarmupProperties;
 import com.embeddinggateway.tenancy.TenancyProperties;
 import com.embeddinggateway.upstream.UpstreamProperties;
 import org.jspecify.annotations.Nullable;
@@ -66,12 +67,14 @@ class GatewayKeys {
 	 * @param local see {@link LocalModelProperties}
 	 * @param resilience see {@link ResilienceProperties}
 	 * @param shedding see {@link SheddingProperties}
+	 * @param warmup see {@link WarmupProperties}
 	 */
 	record Sections(@Nullable List<CatalogProperties.Model> models,
 			@Nullable List<UpstreamProperties.Upstream> upstreams, UpstreamProperties.@Nullable HttpClient httpClient,
 			@Nullable List<TenancyProperties.Tenant> tenants, @Nullable ApiProperties api,
 			@Nullable FanoutProperties fanout, @Nullable LocalModelProperties local,
-			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding) {
+			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding,
+			@Nullable WarmupProperties warmup) {
 	}
 
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */

@@ -1,6 +1,7 @@
 package com.embeddinggateway.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -152,6 +154,27 @@ public class GatewayMetrics {
 			.tags("model", model, "from", from)
 			.register(this.registry)
 			.increment();
+	}
+
+	/**
+	 * Removes every meter with a tag of value {@code value} (or {@code value:...}, as the
+	 * breakers name a deployment), from the registry and from the lookups here: for the
+	 * warm-up's tenant, model and upstream, which must leave no trace in what operators
+	 * read.
+	 */
+	public void forget(String value) {
+		for (Meter meter : List.copyOf(this.registry.getMeters())) {
+			if (meter.getId()
+				.getTags()
+				.stream()
+				.anyMatch((tag) -> tag.getValue().equals(value) || tag.getValue().startsWith(value + ":"))) {
+				this.registry.remove(meter);
+			}
+		}
+		this.requests.keySet().removeIf((key) -> key.tenant().equals(value) || key.model().equals(value));
+		this.inputs.keySet().removeIf((key) -> key.tenant().equals(value) || key.model().equals(value));
+		this.tokens.keySet().removeIf((key) -> key.tenant().equals(value) || key.model().equals(value));
+		this.upstreamCalls.keySet().removeIf((key) -> key.upstream().equals(value) || key.model().equals(value));
 	}
 
 	private record RequestKey(String tenant, String model, int status) {

@@ -92,9 +92,18 @@ public class UpstreamClient implements DisposableBean {
 			return Mono.error(new IllegalStateException("Unknown upstream " + call.upstream()));
 		}
 		ApiKey key = (call.apiKey().isPresent() && target.tenantKeys()) ? call.apiKey() : target.apiKey();
+		return embed(call, target.url(), key);
+	}
+
+	/**
+	 * One call over HTTP to the embeddings endpoint at {@code url}, whatever the
+	 * configured upstreams: for an upstream the gateway runs itself, such as the
+	 * warm-up's stand-in.
+	 */
+	public Mono<UpstreamBatch> embed(UpstreamCall call, URI url, ApiKey key) {
 		byte[] body = this.json
 			.writeValueAsBytes(new EmbeddingsCall(call.model(), call.inputs(), "float", call.dimensions()));
-		return this.http.post().uri(target.url()).send((request, outbound) -> {
+		return this.http.post().uri(url).send((request, outbound) -> {
 			request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 				.header(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
 				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))

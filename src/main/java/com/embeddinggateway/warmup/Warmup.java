@@ -1,0 +1,194 @@
+package com.embeddinggateway.warmup;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.embeddinggateway.catalog.ModelCatalog;
+import com.embeddinggateway.metrics.GatewayMetrics;
+import com.embeddinggateway.tenancy.Tenant;
+import com.embeddinggateway.tenancy.TenantDirectory;
+import com.embeddinggateway.upstream.ApiKey;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.buffer.Unpooled;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs before the gateway reports ready: Spring Boot turns readiness to accepting traffic
+ * only after every {@link ApplicationRunner} has returned, so {@code /readyz} answers 503
+ * while this runs, and Kubernetes sends the pod no traffic until the path a request takes
+ * is compiled.
+ * <p>
+ * Rounds of synthetic requests (one input and 32, 100 inputs fanned out in four calls,
+ * float and base64) go to the gateway's own port with a random key that never leaves the
+ * process, for a model served by the {@link StandInUpstream}. A round whose JIT
+ * compilation took under a tenth of its time ends it: the code the requests run is
+ * compiled. Nothing here can stop start-up: a failed request is logged and the gateway
+ * becomes ready anyway.
+ */
+@Component
+@ConditionalOnBooleanProperty(name = "gateway.warmup.enabled", matchIfMissing = true)
+class Warmup implements ApplicationRunner {
+
+	private static final Log logger = LogFactory.getLog(Warmup.class);
+
+	static final String TENANT = "gateway-warmup";
+
+	private static final int MIN_ROUNDS = 3;
+
+	/** A round is settled when compilation took less than this share of it. */
+	private static final double SETTLED = 0.1;
+
+	private final WarmupProperties properties;
+
+	private final StandInUpstream upstream;
+
+	private final TenantDirectory tenants;
+
+	private final ModelCatalog catalog;
+
+	private final GatewayMetrics metrics;
+
+	private final ApplicationContext context;
+
+	private final Environment environment;
+
+	Warmup(WarmupProperties properties, StandInUpstream upstream, TenantDirectory tenants, ModelCatalog catalog,
+			GatewayMetrics metrics, ApplicationContext context, Environment environment) {
+		this.properties = properties;
+		this.upstream = upstream;
+		this.tenants = tenants;
+		this.catalog = catalog;
+		this.metrics = metrics;
+		this.context = context;
+		this.environment = environment;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		if (!(this.context instanceof WebServerApplicationContext web) || web.getWebServer() == null) {
+			return;
+		}
+		long start = System.nanoTime();
+		String key = "eg-warmup-" + HexFormat.of().formatHex(random());
+		Runnable dismissTenant = this.tenants
+			.admitTemporarily(new Tenant(TENANT, Set.of(StandInUpstream.MODEL.name()), ApiKey.none()), key);
+		Runnable removeModel = this.catalog.addTemporarily(StandInUpstream.MODEL);
+		ConnectionProvider connections = ConnectionProvider.create("warmup", this.properties.concurrency());
+		Result result = new Result();
+		try {
+			this.upstream.start();
+			String url = "http://" + host() + ":" + web.getWebServer().getPort() + "/v1/embeddings";
+			HttpClient client = HttpClient.create(connections)
+				.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
+					.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
+			run(client, url, start + this.properties.maxDuration().toNanos(), result);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Warm-up stopped early; the gateway becomes ready without it: " + ex);
+		}
+		finally {
+			connections.disposeLater().block(Duration.ofSeconds(5));
+			this.upstream.stop();
+			removeModel.run();
+			dismissTenant.run();
+			this.metrics.forget(TENANT);
+			this.metrics.forget(StandInUpstream.MODEL.name());
+			this.metrics.forget(StandInUpstream.ID);
+		}
+		logger.info(String.format("Warm-up: %d requests (%d failed) in %d rounds, %d ms%s", result.sent.get(),
+				result.failed.get(), result.rounds, (System.nanoTime() - start) / 1_000_000,
+				result.settled ? "; compilation settled" : "; stopped at gateway.warmup.max-duration"));
+	}
+
+	private void run(HttpClient client, String url, long deadline, Result result) {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+		List<byte[]> bodies = Requests.bodies(StandInUpstream.MODEL.name());
+		while (System.nanoTime() < deadline) {
+			long roundStart = System.nanoTime();
+			long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
+			int round = result.rounds++;
+			Duration left = Duration.ofNanos(Math.max(1, deadline - roundStart));
+			Flux.range(0, bodies.size() * 8)
+				.flatMap((i) -> send(client, url, bodies.get(i % bodies.size()), result), this.properties.concurrency())
+				.then()
+				.timeout(left, Mono.empty())
+				.block();
+			long roundNanos = System.nanoTime() - roundStart;
+			long compiledMillis = timed ? jit.getTotalCompilationTime() - compiledBefore : 0;
+			if (round + 1 >= MIN_ROUNDS && (!timed || compiledMillis * 1_000_000 < SETTLED * roundNanos)) {
+				result.settled = true;
+				return;
+			}
+		}
+	}
+
+	private Mono<Void> send(HttpClient client, String url, byte[] body, Result result) {
+		result.sent.incrementAndGet();
+		return client.post()
+			.uri(url)
+			.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+			.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map((text) -> {
+				if (response.status().code() != 200) {
+					throw new IllegalStateException("HTTP " + response.status().code() + ": "
+							+ text.substring(0, Math.min(200, text.length())));
+				}
+				return text;
+			}))
+			.then()
+			.onErrorResume((error) -> {
+				if (result.failed.getAndIncrement() == 0) {
+					logger.warn("A warm-up request failed (the gateway becomes ready anyway): " + error.getMessage());
+				}
+				return Mono.empty();
+			});
+	}
+
+	/** Where the API port answers from this process. */
+	private String host() {
+		String address = this.environment.getProperty("server.address", "");
+		if (address.isEmpty() || address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]")) {
+			return "127.0.0.1";
+		}
+		return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+	}
+
+	private static byte[] random() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		return bytes;
+	}
+
+	private static final class Result {
+
+		final AtomicInteger sent = new AtomicInteger();
+
+		final AtomicInteger failed = new AtomicInteger();
+
+		int rounds;
+
+		boolean settled;
+
+	}
+
+}
