@@ -100,12 +100,14 @@ class StandInUpstream implements InProcessUpstream {
 
 	synchronized void stop() {
 		this.url = null;
+		// Nothing waits on it: the warm-up's requests have all been answered or
+		// cancelled.
 		if (this.server != null) {
-			this.server.disposeNow();
+			this.server.dispose();
 			this.server = null;
 		}
 		if (this.loop != null) {
-			this.loop.disposeLater().block();
+			this.loop.disposeLater().subscribe();
 			this.loop = null;
 		}
 		this.vectors.clear();

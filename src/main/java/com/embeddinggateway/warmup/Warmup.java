@@ -107,7 +107,7 @@ class Warmup implements ApplicationRunner {
 			logger.warn("Warm-up stopped early; the gateway becomes ready without it: " + ex);
 		}
 		finally {
-			connections.disposeLater().block(Duration.ofSeconds(5));
+			connections.disposeLater().subscribe();
 			this.upstream.stop();
 			removeModel.run();
 			dismissTenant.run();
