@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.shedding")
-public record SheddingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("4") @Min(1) int minLimit,
+public record SheddingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("64") @Min(1) int minLimit,
 		@DefaultValue("1000") @Min(1) int maxLimit, @DefaultValue("1000") @Min(1) int initialLimit,
 		@DefaultValue("10ms") @DurationMin(millis = 1) Duration maxLoopDelay,
 		@DefaultValue("10ms") @DurationMin(millis = 1) Duration probeInterval,
