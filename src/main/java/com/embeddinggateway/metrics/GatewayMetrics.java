@@ -103,6 +103,23 @@ public class GatewayMetrics {
 			.register(this.registry);
 	}
 
+	/**
+	 * Adaptive pacing of calls to one deployment: the calls allowed in flight (the lowest
+	 * among the upstream keys calling it) and the calls in flight (all keys together).
+	 */
+	public void pacing(String upstream, String model, IntSupplier limit, IntSupplier inFlight) {
+		Gauge.builder("gateway.upstream.pacing.limit", limit, IntSupplier::getAsInt)
+			.description("Calls allowed in flight to a deployment; 429s halve it, successes raise it")
+			.tags("upstream", upstream, "model", model)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.upstream.pacing.in.flight", inFlight, IntSupplier::getAsInt)
+			.description("Calls in flight to a deployment")
+			.tags("upstream", upstream, "model", model)
+			.strongReference(true)
+			.register(this.registry);
+	}
+
 	/** One answered request, whatever its status. */
 	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
 		this.requests

@@ -2,6 +2,7 @@ package com.embeddinggateway.resilience;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,9 @@ public class ResilientUpstream {
 	private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
 
 	private final Map<PacingKey, AdaptiveConcurrency> pacers = new ConcurrentHashMap<>();
+
+	/** Deployments whose pacing gauges are registered. */
+	private final Set<Deployment> paced = ConcurrentHashMap.newKeySet();
 
 	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
 
@@ -155,6 +159,10 @@ public class ResilientUpstream {
 		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(new PacingKey(target, call.apiKey()),
 				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
 						this.properties.pacing().maxConcurrency(), System::nanoTime));
+		if (this.paced.add(target)) {
+			this.metrics.pacing(target.upstream(), target.model(), () -> pacingLimit(target),
+					() -> pacingInFlight(target));
+		}
 		AdaptiveConcurrency.Permit now = pacer.tryAcquire();
 		if (now != null) {
 			return guarded(target, call, now, trail);
@@ -167,6 +175,30 @@ public class ResilientUpstream {
 	 * The breaker, the pacer, the metrics and the call's span all learn the outcome from
 	 * one signal.
 	 */
+	/**
+	 * The lowest limit among the accounts (upstream keys) calling {@code deployment}: the
+	 * most throttled one is the one to watch.
+	 */
+	private int pacingLimit(Deployment deployment) {
+		int lowest = Integer.MAX_VALUE;
+		for (Map.Entry<PacingKey, AdaptiveConcurrency> pacer : this.pacers.entrySet()) {
+			if (pacer.getKey().deployment().equals(deployment)) {
+				lowest = Math.min(lowest, pacer.getValue().limit());
+			}
+		}
+		return (lowest != Integer.MAX_VALUE) ? lowest : this.properties.pacing().maxConcurrency();
+	}
+
+	private int pacingInFlight(Deployment deployment) {
+		int inFlight = 0;
+		for (Map.Entry<PacingKey, AdaptiveConcurrency> pacer : this.pacers.entrySet()) {
+			if (pacer.getKey().deployment().equals(deployment)) {
+				inFlight += pacer.getValue().inFlight();
+			}
+		}
+		return inFlight;
+	}
+
 	private Mono<UpstreamBatch> guarded(Deployment target, UpstreamCall call, AdaptiveConcurrency.Permit permit,
 			@Nullable RequestTrail trail) {
 		CircuitBreaker breaker = breaker(target);
