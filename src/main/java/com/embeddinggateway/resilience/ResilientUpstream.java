@@ -26,13 +26,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -171,11 +170,6 @@ public class ResilientUpstream {
 	}
 
 	/**
-	 * The call through the deployment's breaker, holding {@code permit} until it ends.
-	 * The breaker, the pacer, the metrics and the call's span all learn the outcome from
-	 * one signal.
-	 */
-	/**
 	 * The lowest limit among the accounts (upstream keys) calling {@code deployment}: the
 	 * most throttled one is the one to watch.
 	 */
@@ -199,6 +193,11 @@ public class ResilientUpstream {
 		return inFlight;
 	}
 
+	/**
+	 * The call through the deployment's breaker, holding {@code permit} until it ends.
+	 * The breaker, the pacer, the metrics and the call's span all learn the outcome from
+	 * one signal.
+	 */
 	private Mono<UpstreamBatch> guarded(Deployment target, UpstreamCall call, AdaptiveConcurrency.Permit permit,
 			@Nullable RequestTrail trail) {
 		CircuitBreaker breaker = breaker(target);
