@@ -56,6 +56,10 @@ class ErrorEnvelopeHandler implements WebExceptionHandler {
 					+ exchange.getRequest().getPath().value() + "; use "
 					+ notAllowed.getSupportedMethods().stream().map(HttpMethod::name).sorted().toList() + ".");
 		}
+		RequestFacts facts = RequestFacts.of(exchange);
+		if (facts != null) {
+			facts.errorCode = (apiError.code() != null) ? apiError.code() : apiError.type();
+		}
 		String requestId = RequestIdFilter.requestId(exchange);
 		if (apiError.status() >= 500 && apiError.status() != 502 && apiError.status() != 503
 				&& apiError.status() != 504) {

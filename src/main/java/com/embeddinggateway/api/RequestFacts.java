@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * What the handler learned about an embeddings request, for the metrics recorded when its
- * response commits (by then the status is known, whether it succeeded or failed), and the
- * memory it holds, given back when its exchange ends.
+ * What the handler learned about an embeddings request, for the metrics and the access
+ * log line recorded when its response commits (by then the status is known, whether it
+ * succeeded or failed), and the memory it holds, given back when its exchange ends.
  */
 final class RequestFacts {
 
@@ -21,6 +21,9 @@ final class RequestFacts {
 	int inputs;
 
 	long tokens;
+
+	/** The error envelope's code (else its type) when the request failed. */
+	@Nullable String errorCode;
 
 	final Reservation memory;
 

@@ -9,6 +9,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,21 @@ public class GatewayMetrics {
 			Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
 			Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30) };
 
+	/**
+	 * The buckets OpenTelemetry's GenAI semantic conventions advise for
+	 * {@code gen_ai.client.operation.duration}, in seconds.
+	 */
+	private static final Duration[] GEN_AI_DURATION_BUCKETS = { Duration.ofMillis(10), Duration.ofMillis(20),
+			Duration.ofMillis(40), Duration.ofMillis(80), Duration.ofMillis(160), Duration.ofMillis(320),
+			Duration.ofMillis(640), Duration.ofMillis(1280), Duration.ofMillis(2560), Duration.ofMillis(5120),
+			Duration.ofMillis(10240), Duration.ofMillis(20480), Duration.ofMillis(40960), Duration.ofMillis(81920) };
+
+	/**
+	 * The buckets the same conventions advise for {@code gen_ai.client.token.usage}.
+	 */
+	private static final double[] GEN_AI_TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+			4194304, 16777216, 67108864 };
+
 	private final MeterRegistry registry;
 
 	/**
@@ -45,6 +61,10 @@ public class GatewayMetrics {
 	private final Map<TenantModel, Counter> tokens = new ConcurrentHashMap<>();
 
 	private final Map<UpstreamCallKey, Timer> upstreamCalls = new ConcurrentHashMap<>();
+
+	private final Map<UpstreamCallKey, Timer> genAiDurations = new ConcurrentHashMap<>();
+
+	private final Map<UpstreamCallKey, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
 
 	public GatewayMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -85,6 +105,23 @@ public class GatewayMetrics {
 			.register(this.registry);
 	}
 
+	/**
+	 * Adaptive pacing of calls to one deployment: the calls allowed in flight (the lowest
+	 * among the upstream keys calling it) and the calls in flight (all keys together).
+	 */
+	public void pacing(String upstream, String model, IntSupplier limit, IntSupplier inFlight) {
+		Gauge.builder("gateway.upstream.pacing.limit", limit, IntSupplier::getAsInt)
+			.description("Calls allowed in flight to a deployment; 429s halve it, successes raise it")
+			.tags("upstream", upstream, "model", model)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.upstream.pacing.in.flight", inFlight, IntSupplier::getAsInt)
+			.description("Calls in flight to a deployment")
+			.tags("upstream", upstream, "model", model)
+			.strongReference(true)
+			.register(this.registry);
+	}
+
 	/** One answered request, whatever its status. */
 	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
 		this.requests
@@ -115,16 +152,54 @@ public class GatewayMetrics {
 		}
 	}
 
-	/** One upstream call; {@code outcome} is {@code success} or a failure kind. */
+	/**
+	 * One upstream call; {@code outcome} is {@code success} or a failure kind. Recorded
+	 * twice: as {@code gateway.upstream.calls}, and under OpenTelemetry's GenAI semantic
+	 * conventions as {@code gen_ai.client.operation.duration}, the gateway being the
+	 * client of a GenAI provider ({@code gen_ai.system}, the upstream's id), with
+	 * {@code error.type} empty on success.
+	 */
 	public void upstreamCall(String upstream, String model, String outcome, long nanos) {
+		UpstreamCallKey key = new UpstreamCallKey(upstream, model, outcome);
 		this.upstreamCalls
-			.computeIfAbsent(new UpstreamCallKey(upstream, model, outcome),
-					(key) -> Timer.builder("gateway.upstream.calls")
+			.computeIfAbsent(key,
+					(k) -> Timer.builder("gateway.upstream.calls")
 						.description("Calls to upstream deployments, by outcome")
 						.tags("upstream", upstream, "model", model, "outcome", outcome)
 						.serviceLevelObjectives(BUCKETS)
 						.register(this.registry))
 			.record(nanos, TimeUnit.NANOSECONDS);
+		this.genAiDurations
+			.computeIfAbsent(key,
+					(k) -> Timer.builder("gen_ai.client.operation.duration")
+						.description("GenAI operation duration (OpenTelemetry semantic conventions)")
+						.tags(genAi(upstream, model))
+						.tag("error.type", "success".equals(outcome) ? "" : outcome)
+						.serviceLevelObjectives(GEN_AI_DURATION_BUCKETS)
+						.register(this.registry))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * The prompt tokens an upstream counted for one successful call, as
+	 * {@code gen_ai.client.token.usage} with {@code gen_ai.token.type=input}: embeddings
+	 * have no output tokens.
+	 */
+	public void upstreamTokens(String upstream, String model, long tokens) {
+		this.genAiTokens
+			.computeIfAbsent(new UpstreamCallKey(upstream, model, "input"),
+					(k) -> DistributionSummary.builder("gen_ai.client.token.usage")
+						.description("Tokens used per GenAI operation (OpenTelemetry semantic conventions)")
+						.tags(genAi(upstream, model))
+						.tag("gen_ai.token.type", "input")
+						.serviceLevelObjectives(GEN_AI_TOKEN_BUCKETS)
+						.register(this.registry))
+			.record(tokens);
+	}
+
+	private static String[] genAi(String upstream, String model) {
+		return new String[] { "gen_ai.operation.name", "embeddings", "gen_ai.system", upstream, "gen_ai.request.model",
+				model };
 	}
 
 	/** A retry was sent, after a failure of kind {@code reason}. */

@@ -2,6 +2,7 @@ package com.embeddinggateway.resilience;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,9 @@ import java.util.function.DoubleSupplier;
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
 import com.embeddinggateway.metrics.GatewayMetrics;
+import com.embeddinggateway.observability.RequestTrail;
+import com.embeddinggateway.observability.RequestTracing;
+import com.embeddinggateway.observability.UpstreamSpan;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
@@ -22,6 +26,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
 import reactor.core.publisher.SignalType;
@@ -65,26 +70,33 @@ public class ResilientUpstream {
 
 	private final Map<PacingKey, AdaptiveConcurrency> pacers = new ConcurrentHashMap<>();
 
+	/** Deployments whose pacing gauges are registered. */
+	private final Set<Deployment> paced = ConcurrentHashMap.newKeySet();
+
 	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
 
 	private final Map<Deployment, CircuitBreaker> breakerOf = new ConcurrentHashMap<>();
 
 	private final GatewayMetrics metrics;
 
+	private final RequestTracing tracing;
+
 	private final long slowCallNanos;
 
 	@Autowired
 	public ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
-			MeterRegistry registry) {
-		this(upstream, properties, metrics, Schedulers.parallel(), () -> ThreadLocalRandom.current().nextDouble());
+			MeterRegistry registry, RequestTracing tracing) {
+		this(upstream, properties, metrics, tracing, Schedulers.parallel(),
+				() -> ThreadLocalRandom.current().nextDouble());
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(this.breakers).bindTo(registry);
 	}
 
 	ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
-			Scheduler scheduler, DoubleSupplier random) {
+			RequestTracing tracing, Scheduler scheduler, DoubleSupplier random) {
 		this.upstream = upstream;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.tracing = tracing;
 		this.scheduler = scheduler;
 		this.backoff = new Backoff(properties.retry().baseDelay(), properties.retry().maxDelay(), random);
 		this.slowCallNanos = slowCall(properties).toNanos();
@@ -134,38 +146,74 @@ public class ResilientUpstream {
 	}
 
 	private Mono<UpstreamBatch> attempt(ModelSpec model, UpstreamCall call, Deadline deadline, int number) {
-		return Mono.defer(() -> {
+		return Mono.deferContextual((context) -> {
 			Deployment target = choose(model);
-			return once(target, call.at(target.upstream(), target.model()))
-				.onErrorResume((error) -> afterFailure(model, call, deadline, number, target, error));
+			RequestTrail trail = RequestTrail.in(context);
+			return once(target, call.at(target.upstream(), target.model()), trail)
+				.onErrorResume((error) -> afterFailure(model, call, deadline, number, target, error, trail));
 		});
 	}
 
-	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call) {
+	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call, @Nullable RequestTrail trail) {
 		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(new PacingKey(target, call.apiKey()),
 				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
 						this.properties.pacing().maxConcurrency(), System::nanoTime));
+		if (this.paced.add(target)) {
+			this.metrics.pacing(target.upstream(), target.model(), () -> pacingLimit(target),
+					() -> pacingInFlight(target));
+		}
 		AdaptiveConcurrency.Permit now = pacer.tryAcquire();
 		if (now != null) {
-			return guarded(target, call, now);
+			return guarded(target, call, now, trail);
 		}
-		return pacer.acquire().flatMap((permit) -> guarded(target, call, permit));
+		return pacer.acquire().flatMap((permit) -> guarded(target, call, permit, trail));
+	}
+
+	/**
+	 * The lowest limit among the accounts (upstream keys) calling {@code deployment}: the
+	 * most throttled one is the one to watch.
+	 */
+	private int pacingLimit(Deployment deployment) {
+		int lowest = Integer.MAX_VALUE;
+		for (Map.Entry<PacingKey, AdaptiveConcurrency> pacer : this.pacers.entrySet()) {
+			if (pacer.getKey().deployment().equals(deployment)) {
+				lowest = Math.min(lowest, pacer.getValue().limit());
+			}
+		}
+		return (lowest != Integer.MAX_VALUE) ? lowest : this.properties.pacing().maxConcurrency();
+	}
+
+	private int pacingInFlight(Deployment deployment) {
+		int inFlight = 0;
+		for (Map.Entry<PacingKey, AdaptiveConcurrency> pacer : this.pacers.entrySet()) {
+			if (pacer.getKey().deployment().equals(deployment)) {
+				inFlight += pacer.getValue().inFlight();
+			}
+		}
+		return inFlight;
 	}
 
 	/**
 	 * The call through the deployment's breaker, holding {@code permit} until it ends.
-	 * The breaker, the pacer and the metrics all learn the outcome from one signal.
+	 * The breaker, the pacer, the metrics and the call's span all learn the outcome from
+	 * one signal.
 	 */
-	private Mono<UpstreamBatch> guarded(Deployment target, UpstreamCall call, AdaptiveConcurrency.Permit permit) {
+	private Mono<UpstreamBatch> guarded(Deployment target, UpstreamCall call, AdaptiveConcurrency.Permit permit,
+			@Nullable RequestTrail trail) {
 		CircuitBreaker breaker = breaker(target);
 		if (!breaker.tryAcquirePermission()) {
 			permit.release();
 			return Mono.error(circuitOpen(target));
 		}
-		CallOutcome outcome = new CallOutcome(target, breaker, permit);
+		if (trail != null) {
+			trail.upstreamCall();
+		}
+		UpstreamSpan span = this.tracing.upstreamCall(trail, target.upstream(), target.model(), call.inputs().size());
+		CallOutcome outcome = new CallOutcome(target, breaker, permit, span);
 		// Reactor Netty's response timeout only bounds the gap between two reads: an
 		// upstream that trickles its answer would hold the call until the deadline.
 		return this.upstream.embed(call)
+			.contextWrite(span::into)
 			.timeout(this.properties.attemptTimeout(), Mono.error(() -> attemptTimedOut(call)), this.scheduler)
 			.doOnEach(outcome)
 			.doFinally(outcome::ended);
@@ -182,10 +230,10 @@ public class ResilientUpstream {
 	}
 
 	private Mono<UpstreamBatch> afterFailure(ModelSpec model, UpstreamCall call, Deadline deadline, int number,
-			Deployment failed, Throwable error) {
+			Deployment failed, Throwable error, @Nullable RequestTrail trail) {
 		if (error instanceof CircuitOpenException && number < this.properties.retry().maxAttempts()
 				&& hasAlternative(model, failed)) {
-			this.metrics.spillover(model.name(), failed.model());
+			spillover(model, failed, trail);
 			return attempt(model, call, deadline, number + 1);
 		}
 		if (!(error instanceof UpstreamFailure failure)) {
@@ -200,7 +248,7 @@ public class ResilientUpstream {
 			return Mono.error(error);
 		}
 		if (failure.spillsOver() && hasAlternative(model, failed)) {
-			this.metrics.spillover(model.name(), failed.model());
+			spillover(model, failed, trail);
 			return attempt(model, call, deadline, number + 1);
 		}
 		Duration wait = this.backoff.delay(number, failure.retryAfter());
@@ -212,7 +260,17 @@ public class ResilientUpstream {
 			return Mono.error(error);
 		}
 		this.metrics.retry(failed.upstream(), failed.model(), failure.outcome());
+		if (trail != null) {
+			trail.retry();
+		}
 		return Mono.delay(wait, this.scheduler).then(attempt(model, call, deadline, number + 1));
+	}
+
+	private void spillover(ModelSpec model, Deployment from, @Nullable RequestTrail trail) {
+		this.metrics.spillover(model.name(), from.model());
+		if (trail != null) {
+			trail.spillover();
+		}
 	}
 
 	/**
@@ -318,15 +376,18 @@ public class ResilientUpstream {
 
 		private final AdaptiveConcurrency.Permit permit;
 
+		private final UpstreamSpan span;
+
 		private final long startNanos = System.nanoTime();
 
 		/** Set by the first of answer, failure or cancellation, which may race. */
 		private final AtomicBoolean settled = new AtomicBoolean();
 
-		CallOutcome(Deployment target, CircuitBreaker breaker, AdaptiveConcurrency.Permit permit) {
+		CallOutcome(Deployment target, CircuitBreaker breaker, AdaptiveConcurrency.Permit permit, UpstreamSpan span) {
 			this.target = target;
 			this.breaker = breaker;
 			this.permit = permit;
+			this.span = span;
 		}
 
 		@Override
@@ -339,16 +400,21 @@ public class ResilientUpstream {
 			if (error == null) {
 				this.permit.succeeded();
 				this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+				UpstreamBatch batch = signal.get();
+				long tokens = (batch != null) ? batch.promptTokens() : 0;
 				ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), "success",
 						nanos);
+				ResilientUpstream.this.metrics.upstreamTokens(this.target.upstream(), this.target.model(), tokens);
+				this.span.end("success", tokens);
 				return;
 			}
 			if (error instanceof UpstreamFailure.RateLimited) {
 				this.permit.rateLimited();
 			}
 			this.breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
-			ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), outcome(error),
-					nanos);
+			String outcome = outcome(error);
+			ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), outcome, nanos);
+			this.span.end(outcome, 0);
 		}
 
 		void ended(SignalType type) {
@@ -362,6 +428,7 @@ public class ResilientUpstream {
 				}
 				ResilientUpstream.this.metrics.upstreamCall(this.target.upstream(), this.target.model(), "cancelled",
 						nanos);
+				this.span.end("cancelled", 0);
 			}
 			this.permit.release();
 		}

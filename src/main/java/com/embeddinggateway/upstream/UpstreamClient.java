@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.embeddinggateway.observability.RequestTrail;
+import com.embeddinggateway.observability.UpstreamSpan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.netty.buffer.ByteBuf;
@@ -21,6 +23,7 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.ContextView;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -85,7 +88,10 @@ public class UpstreamClient implements DisposableBean {
 		this.errors = new UpstreamErrors(json);
 	}
 
-	/** One call over HTTP; see {@link EmbeddingUpstream#embed(UpstreamCall)}. */
+	/**
+	 * One call over HTTP; see {@link EmbeddingUpstream#embed(UpstreamCall)}. The call's
+	 * span, when its context has one, goes with it as {@code traceparent}.
+	 */
 	public Mono<UpstreamBatch> embed(UpstreamCall call) {
 		Target target = this.targets.get(call.upstream());
 		if (target == null) {
@@ -103,19 +109,23 @@ public class UpstreamClient implements DisposableBean {
 	public Mono<UpstreamBatch> embed(UpstreamCall call, URI url, ApiKey key) {
 		byte[] body = this.json
 			.writeValueAsBytes(new EmbeddingsCall(call.model(), call.inputs(), "float", call.dimensions()));
-		return this.http.post().uri(url).send((request, outbound) -> {
+		return Mono.deferContextual((context) -> this.http.post().uri(url).send((request, outbound) -> {
 			request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 				.header(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
 				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
 				.header("x-request-id", call.requestId());
+			UpstreamSpan span = UpstreamSpan.in(context);
+			if (span != null) {
+				span.propagate(request::header);
+			}
 			if (key.isPresent()) {
 				request.header(HttpHeaderNames.AUTHORIZATION, "Bearer " + key.reveal());
 			}
 			return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
 		})
 			.response((response, content) -> receive(response, content, call.model())
-				.map((received) -> read(call, response, received)))
-			.next()
+				.map((received) -> read(call, response, received, context)))
+			.next())
 			.onErrorMap((error) -> !(error instanceof UpstreamFailure),
 					(error) -> UpstreamErrors.fromTransport(error, call.model()))
 			.doOnError(UpstreamFailure.class, (failure) -> logger.warn("request " + call.requestId() + ": "
@@ -139,9 +149,20 @@ public class UpstreamClient implements DisposableBean {
 				});
 	}
 
-	private UpstreamBatch read(UpstreamCall call, HttpClientResponse response, ResponseBody received) {
+	private UpstreamBatch read(UpstreamCall call, HttpClientResponse response, ResponseBody received,
+			ContextView context) {
 		int status = response.status().code();
 		String trace = response.responseHeaders().get(TRACE_HEADER);
+		if (trace != null) {
+			RequestTrail trail = RequestTrail.in(context);
+			if (trail != null) {
+				trail.upstreamTraceId(trace);
+			}
+			UpstreamSpan span = UpstreamSpan.in(context);
+			if (span != null) {
+				span.upstreamTraceId(trace);
+			}
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("request " + call.requestId() + ": " + call.inputs().size() + " inputs to " + call.upstream()
 					+ " " + call.model() + " -> HTTP " + status + " trace " + trace);

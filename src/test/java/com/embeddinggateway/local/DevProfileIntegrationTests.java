@@ -96,6 +96,19 @@ class DevProfileIntegrationTests {
 	}
 
 	@Test
+	void logsHumanReadableLinesNotJson(CapturedOutput output) {
+		client().embeddings()
+			.create(EmbeddingCreateParams.builder()
+				.model("BAAI/bge-small-en-v1.5")
+				.inputOfArrayOfStrings(List.of("plain lines"))
+				.build());
+
+		assertThat(output.getAll().lines().filter((line) -> line.contains("embeddings dev BAAI/bge-small-en-v1.5")))
+			.isNotEmpty()
+			.allSatisfy((line) -> assertThat(line).doesNotStartWith("{").contains("-> 200"));
+	}
+
+	@Test
 	void listsTheLocalModels() {
 		assertThat(client().models().list().data()).extracting((model) -> model.id())
 			.contains("BAAI/bge-small-en-v1.5", "BAAI/bge-small-zh-v1.5");

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
 import com.embeddinggateway.metrics.GatewayMetrics;
+import com.embeddinggateway.observability.RequestTracing;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
@@ -260,7 +261,7 @@ class ResilientUpstreamTests {
 				new ResilienceProperties.Breaker(50, 50, slowCallThreshold, 20, 1000, Duration.ofSeconds(30), 3),
 				new ResilienceProperties.Pacing(maxConcurrency, 1), null);
 		return new ResilientUpstream(upstream, properties, new GatewayMetrics(new SimpleMeterRegistry()),
-				VirtualTimeScheduler.getOrSet(), () -> 1.0);
+				RequestTracing.NOOP, VirtualTimeScheduler.getOrSet(), () -> 1.0);
 	}
 
 	private static Deadline deadline(Duration timeout) {
