@@ -3,6 +3,7 @@ package com.embeddinggateway.metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -61,6 +62,11 @@ public class GatewayMetrics {
 	private final Map<TenantModel, Counter> tokens = new ConcurrentHashMap<>();
 
 	private final Map<UpstreamCallKey, Timer> upstreamCalls = new ConcurrentHashMap<>();
+
+	/**
+	 * Tag values {@link #forget(String) forgotten}: requests of theirs record nothing.
+	 */
+	private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
 
 	private final Map<UpstreamCallKey, Timer> genAiDurations = new ConcurrentHashMap<>();
 
@@ -124,6 +130,9 @@ public class GatewayMetrics {
 
 	/** One answered request, whatever its status. */
 	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
+		if (!this.forgotten.isEmpty() && (this.forgotten.contains(tenant) || this.forgotten.contains(model))) {
+			return;
+		}
 		this.requests
 			.computeIfAbsent(new RequestKey(tenant, model, status),
 					(key) -> Timer.builder("gateway.requests")
@@ -238,6 +247,8 @@ public class GatewayMetrics {
 	 * read.
 	 */
 	public void forget(String value) {
+		// A request still being written when its tenant is forgotten records nothing.
+		this.forgotten.add(value);
 		for (Meter meter : List.copyOf(this.registry.getMeters())) {
 			if (meter.getId()
 				.getTags()

@@ -55,6 +55,9 @@ class Warmup implements ApplicationRunner {
 
 	private static final int MIN_ROUNDS = 3;
 
+	/** Far longer than a warm-up request takes, even interpreted on a busy machine. */
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
 	/** A round is settled when compilation took less than this share of it. */
 	private static final double SETTLED = 0.1;
 
@@ -128,12 +131,13 @@ class Warmup implements ApplicationRunner {
 			long roundStart = System.nanoTime();
 			long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
 			int round = result.rounds++;
-			Duration left = Duration.ofNanos(Math.max(1, deadline - roundStart));
+			// At the deadline no new request leaves; the ones in flight are answered, not
+			// cancelled, so that none is still being served when the warm-up's traces go.
 			Flux.range(0, bodies.size() * 8)
+				.takeWhile((i) -> System.nanoTime() < deadline)
 				.flatMap((i) -> send(client, url, bodies.get(i % bodies.size()), result), this.properties.concurrency())
 				.then()
-				.timeout(left, Mono.empty())
-				.block();
+				.block(REQUEST_TIMEOUT.multipliedBy(2));
 			long roundNanos = System.nanoTime() - roundStart;
 			long compiledMillis = timed ? jit.getTotalCompilationTime() - compiledBefore : 0;
 			if (round + 1 >= MIN_ROUNDS && (!timed || compiledMillis * 1_000_000 < SETTLED * roundNanos)) {
@@ -145,7 +149,8 @@ class Warmup implements ApplicationRunner {
 
 	private Mono<Void> send(HttpClient client, String url, byte[] body, Result result) {
 		result.sent.incrementAndGet();
-		return client.post()
+		return client.responseTimeout(REQUEST_TIMEOUT)
+			.post()
 			.uri(url)
 			.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
 			.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map((text) -> {
