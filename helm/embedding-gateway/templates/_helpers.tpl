@@ -85,5 +85,15 @@ drain of requests in flight, the in-process models' last batch (LocalModels.CLOS
 15 s) and 5 s for the JVM to exit.
 */}}
 {{- define "embedding-gateway.terminationGracePeriodSeconds" -}}
+{{- $deadline := 60 }}
+{{- $configured := (((.Values.config).gateway).resilience).deadline | default "" | toString }}
+{{- if regexMatch "^[0-9]+s$" $configured }}
+{{- $deadline = trimSuffix "s" $configured | int }}
+{{- else if regexMatch "^[0-9]+m$" $configured }}
+{{- $deadline = mul (trimSuffix "m" $configured | int) 60 }}
+{{- end }}
+{{- if le (int .Values.shutdown.drainSeconds) $deadline }}
+{{- fail (printf "shutdown.drainSeconds (%d) must be longer than gateway.resilience.deadline (%d s), or requests in flight are cut off at shutdown" (int .Values.shutdown.drainSeconds) $deadline) }}
+{{- end }}
 {{- add (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.drainSeconds) 15 5 }}
 {{- end }}

@@ -254,6 +254,18 @@ class HelmChartTests {
 	}
 
 	@Test
+	void theDrainMustOutlastAConfiguredDeadline() {
+		assertThatThrownBy(() -> HelmChart.template((helm) -> helm.set("config.gateway.resilience.deadline", "90s")))
+			.hasMessageContaining("shutdown.drainSeconds (70) must be longer than gateway.resilience.deadline (90 s)");
+		assertThatThrownBy(() -> HelmChart
+			.template((helm) -> helm.set("config.gateway.resilience.deadline", "2m").set("shutdown.drainSeconds", 100)))
+			.hasMessageContaining("(120 s)");
+		assertThat(HelmChart
+			.template((helm) -> helm.set("config.gateway.resilience.deadline", "2m").set("shutdown.drainSeconds", 130))
+			.one("Deployment")).isNotNull();
+	}
+
+	@Test
 	void aTenantWithItsOwnUpstreamKeyNeedsThatKey() {
 		assertThatThrownBy(() -> HelmChart.template((helm) -> helm.set("tenants[0].id", "chat-team")
 			.set("tenants[0].api-key-sha256[0]", Fixtures.sha256("k"))
