@@ -202,8 +202,7 @@ public final class FakeSiliconFlow {
 		public ResponseDefinition transform(ServeEvent event) {
 			Hold current = this.hold;
 			if (current != null) {
-				// Each call has a Jetty thread of its own: waiting here delays only its
-				// answer.
+				// Each call has a Jetty thread: waiting here delays only its answer.
 				current.await();
 			}
 			JsonNode call = JSON.readTree(event.getRequest().getBodyAsString());

@@ -56,8 +56,7 @@ class GracefulShutdownIntegrationTests {
 		FakeSiliconFlow.Hold hold = this.upstream.holdAnswers();
 		ConfigurableApplicationContext gateway = new SpringApplicationBuilder(EmbeddingGatewayApplication.class).run(
 				"--server.port=0", "--management.server.port=0", "--gateway.upstreams[0].id=siliconflow",
-				// One attempt outlasts the held answers: each input is sent upstream
-				// once.
+				// One attempt outlasts the hold: each input goes upstream once.
 				"--gateway.resilience.attempt-timeout=50s",
 				"--gateway.upstreams[0].base-url=" + this.upstream.server().baseUrl() + "/v1",
 				"--gateway.upstreams[0].api-key=" + FakeSiliconFlow.UPSTREAM_KEY, "--gateway.tenants[0].id=search-team",
@@ -88,9 +87,8 @@ class GracefulShutdownIntegrationTests {
 			assertThatThrownBy(() -> this.http.send(embed(port, "late"), HttpResponse.BodyHandlers.ofString()))
 				.isInstanceOf(ConnectException.class);
 
-			// Past the 30 s Spring Boot gives a shutdown phase by default, which cut off
-			// the
-			// requests still in flight when their deadline was 60 s.
+			// Past Spring Boot's default 30 s shutdown phase, which cut off requests
+			// still within their 60 s deadline.
 			Thread.sleep(IN_FLIGHT_AFTER_SHUTDOWN.toMillis());
 			assertThat(inFlight).noneMatch(CompletableFuture::isDone);
 			hold.release();

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import com.embeddinggateway.HelmChart.Rendered;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -92,9 +94,9 @@ class HelmChartConfigurationIntegrationTests {
 		}
 	}
 
-	private static String secretValue(Rendered rendered, java.util.Map<String, Object> ref) {
+	private static String secretValue(Rendered rendered, Map<String, Object> ref) {
 		Object data = rendered.named("Secret", (String) ref.get("name")).get("data");
-		return new String(java.util.Base64.getDecoder().decode((String) map(data).get((String) ref.get("key"))),
+		return new String(Base64.getDecoder().decode((String) map(data).get((String) ref.get("key"))),
 				StandardCharsets.UTF_8);
 	}
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ class HelmChartTests {
 		for (Rendered rendered : List.of(defaults(), allOptionsOn())) {
 			Map<String, Object> container = rendered.container();
 			Map<String, Object> app = rendered.applicationYaml();
-			Map<String, Integer> ports = new java.util.HashMap<>();
+			Map<String, Integer> ports = new HashMap<>();
 			list(container.get("ports"))
 				.forEach((port) -> ports.put((String) map(port).get("name"), (Integer) map(port).get("containerPort")));
 
