@@ -3,6 +3,8 @@ package com.embeddinggateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -10,6 +12,7 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,8 +50,10 @@ public final class FakeSiliconFlow {
 
 	private final WireMockServer server;
 
+	private final Embedder embedder = new Embedder();
+
 	public FakeSiliconFlow() {
-		this.server = new WireMockServer(options().dynamicPort().extensions(new Embedder()));
+		this.server = new WireMockServer(options().dynamicPort().extensions(this.embedder));
 		this.server.start();
 		reset();
 	}
@@ -72,6 +77,7 @@ public final class FakeSiliconFlow {
 
 	/** Forgets recorded calls and extra stubs; answers every call successfully again. */
 	public void reset() {
+		this.embedder.hold = null;
 		this.server.resetAll();
 		this.server
 			.stubFor(post(urlEqualTo(PATH)).atPriority(10).willReturn(aResponse().withTransformers(Embedder.NAME)));
@@ -79,6 +85,49 @@ public final class FakeSiliconFlow {
 
 	public void stop() {
 		this.server.stop();
+	}
+
+	/**
+	 * Holds every successful answer until {@link Hold#release()}: the calls arrive, their
+	 * answers wait. For tests that need requests in flight for as long as they like,
+	 * whatever the machine's speed. (WireMock records a call only once it is answered.)
+	 */
+	public Hold holdAnswers() {
+		Hold hold = new Hold();
+		this.embedder.hold = hold;
+		return hold;
+	}
+
+	/** Answers held back by {@link #holdAnswers()}. */
+	public static final class Hold {
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		private final AtomicInteger waiting = new AtomicInteger();
+
+		/** Calls that arrived and wait for their answer. */
+		public int waiting() {
+			return this.waiting.get();
+		}
+
+		/** Lets every held answer, and every later one, go. */
+		public void release() {
+			this.released.countDown();
+		}
+
+		void await() {
+			this.waiting.incrementAndGet();
+			try {
+				this.released.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+		}
+
 	}
 
 	/** The JSON bodies the gateway sent upstream, in arrival order. */
@@ -147,8 +196,15 @@ public final class FakeSiliconFlow {
 
 		static final String NAME = "fake-embeddings";
 
+		volatile @Nullable Hold hold;
+
 		@Override
 		public ResponseDefinition transform(ServeEvent event) {
+			Hold current = this.hold;
+			if (current != null) {
+				// Each call has a Jetty thread: waiting here delays only its answer.
+				current.await();
+			}
 			JsonNode call = JSON.readTree(event.getRequest().getBodyAsString());
 			String model = call.get("model").stringValue();
 			List<String> inputs = new ArrayList<>();

@@ -39,6 +39,13 @@ public class LocalModels implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(LocalModels.class);
 
+	/**
+	 * Longest {@link #close()} waits for running batches: a full batch of 32 inputs of
+	 * 512 tokens on one thread takes a few seconds; see application.yml for the shutdown
+	 * budget it is part of.
+	 */
+	public static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+
 	private final Map<String, OnnxBertModel> models = new LinkedHashMap<>();
 
 	private final ThreadPoolExecutor executor;
@@ -132,13 +139,19 @@ public class LocalModels implements AutoCloseable {
 	/**
 	 * Lets queued and running batches finish before the sessions close: closing a session
 	 * under a running batch would crash the process, not just fail the call.
+	 * <p>
+	 * This runs after the web server's graceful shutdown has waited for every request in
+	 * flight, so what is left is at most one batch per worker whose caller went away
+	 * (ONNX Runtime cannot be interrupted). The wait is bounded so that shutdown stays
+	 * within the grace period the Helm chart and docker-compose.yml give the process.
 	 */
 	@Override
 	public void close() {
 		this.executor.shutdown();
 		try {
-			if (!this.executor.awaitTermination(30, TimeUnit.SECONDS)) {
-				logger.warn("Local model batches still running after 30 s; leaving their sessions open");
+			if (!this.executor.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+				logger.warn("Local model batches still running after " + CLOSE_WAIT.toSeconds()
+						+ " s; leaving their sessions open");
 				return;
 			}
 		}
