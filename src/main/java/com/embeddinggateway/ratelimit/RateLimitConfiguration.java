@@ -3,10 +3,12 @@ package com.embeddinggateway.ratelimit;
 import java.time.Clock;
 
 import com.embeddinggateway.metrics.GatewayMetrics;
+import io.lettuce.core.ClientOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -42,6 +44,17 @@ class RateLimitConfiguration {
 				+ (properties.failOpen() ? "open" : "closed") + " after " + properties.redisTimeout().toMillis()
 				+ " ms)");
 		return new SharedQuotaStore(new RedisQuotaStore(redis.getObject()), local, properties, metrics);
+	}
+
+	/**
+	 * While Redis is unreachable, Lettuce refuses commands at once instead of queueing
+	 * them until it reconnects (it still reconnects by itself): a request fails over to
+	 * its local limits without waiting for {@code redis-timeout}, and no backlog of
+	 * commands grows during an outage.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer failFastWhileDisconnected() {
+		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
 	}
 
 	static boolean redisConfigured(Environment environment) {
