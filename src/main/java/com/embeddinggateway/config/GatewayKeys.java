@@ -11,7 +11,6 @@ import com.embeddinggateway.api.ApiProperties;
 import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.fanout.FanoutProperties;
 import com.embeddinggateway.local.LocalModelProperties;
-import com.embeddinggateway.ratelimit.CostProperties;
 import com.embeddinggateway.ratelimit.RateLimitProperties;
 import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.shedding.SheddingProperties;
@@ -69,14 +68,14 @@ class GatewayKeys {
 	 * @param resilience see {@link ResilienceProperties}
 	 * @param shedding see {@link SheddingProperties}
 	 * @param rateLimit see {@link RateLimitProperties}
-	 * @param currency see {@link CostProperties}
+	 * @param currency see {@link RateLimitProperties}
 	 */
 	record Sections(@Nullable List<CatalogProperties.Model> models,
 			@Nullable List<UpstreamProperties.Upstream> upstreams, UpstreamProperties.@Nullable HttpClient httpClient,
 			@Nullable List<TenancyProperties.Tenant> tenants, @Nullable ApiProperties api,
 			@Nullable FanoutProperties fanout, @Nullable LocalModelProperties local,
 			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding,
-			@Nullable RateLimitProperties rateLimit, @Nullable String currency) {
+			RateLimitProperties.@Nullable RateLimit rateLimit, @Nullable String currency) {
 	}
 
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */

@@ -66,7 +66,7 @@ public class AccountBudgets {
 		}
 		this.store = store;
 		this.shared = store instanceof SharedQuotaStore;
-		this.maxWaitMillis = properties.upstreamMaxWait().toMillis();
+		this.maxWaitMillis = properties.rateLimit().upstreamMaxWait().toMillis();
 		this.clock = clock;
 		this.metrics = metrics;
 	}
@@ -77,7 +77,8 @@ public class AccountBudgets {
 	 */
 	public static AccountBudgets inMemory(CatalogProperties catalog, GatewayMetrics metrics) {
 		return new AccountBudgets(catalog, new LocalQuotaStore(),
-				new RateLimitProperties(Duration.ofMillis(100), true, Duration.ofSeconds(2), Duration.ofSeconds(60)),
+				new RateLimitProperties(new RateLimitProperties.RateLimit(Duration.ofMillis(100), true,
+						Duration.ofSeconds(2), Duration.ofSeconds(60)), "CNY"),
 				Clock.systemUTC(), metrics);
 	}
 
@@ -92,6 +93,16 @@ public class AccountBudgets {
 			return b;
 		}
 		return (b == null || a.compareTo(b) <= 0) ? a : b;
+	}
+
+	/**
+	 * Whether calls to {@code target} with {@code apiKey} go through {@link #beforeCall}:
+	 * when the account has limits, or its cooldowns are shared through Redis. One replica
+	 * without limits honours its own cooldowns where the 429 arrives, and its calls skip
+	 * this step.
+	 */
+	public boolean paces(Deployment target, ApiKey apiKey) {
+		return this.shared || entry(target, apiKey).account.limited();
 	}
 
 	/**

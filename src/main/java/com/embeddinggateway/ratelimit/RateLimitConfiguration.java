@@ -41,8 +41,8 @@ class RateLimitConfiguration {
 			return local;
 		}
 		logger.info("Tenant quotas and upstream account budgets are shared through Redis (failing "
-				+ (properties.failOpen() ? "open" : "closed") + " after " + properties.redisTimeout().toMillis()
-				+ " ms)");
+				+ (properties.rateLimit().failOpen() ? "open" : "closed") + " after "
+				+ properties.rateLimit().redisTimeout().toMillis() + " ms)");
 		return new SharedQuotaStore(new RedisQuotaStore(redis.getObject()), local, properties, metrics);
 	}
 

@@ -42,9 +42,9 @@ final class SharedQuotaStore implements QuotaStore {
 	SharedQuotaStore(QuotaStore redis, QuotaStore local, RateLimitProperties properties, GatewayMetrics metrics) {
 		this.redis = redis;
 		this.local = local;
-		this.timeout = properties.redisTimeout();
-		this.failOpen = properties.failOpen();
-		this.warningIntervalMillis = properties.warningInterval().toMillis();
+		this.timeout = properties.rateLimit().redisTimeout();
+		this.failOpen = properties.rateLimit().failOpen();
+		this.warningIntervalMillis = properties.rateLimit().warningInterval().toMillis();
 		this.metrics = metrics;
 	}
 

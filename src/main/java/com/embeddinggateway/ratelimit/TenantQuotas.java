@@ -42,7 +42,7 @@ public class TenantQuotas {
 
 	private final String currency;
 
-	TenantQuotas(TenancyProperties tenants, CatalogProperties catalog, CostProperties cost, QuotaStore store,
+	TenantQuotas(TenancyProperties tenants, CatalogProperties catalog, RateLimitProperties properties, QuotaStore store,
 			Clock clock, TokenCounter counter, GatewayMetrics metrics) {
 		for (TenancyProperties.Tenant tenant : tenants.tenants()) {
 			TenantLimits of = TenantLimits.of(tenant.id(), tenant.limits());
@@ -60,7 +60,7 @@ public class TenantQuotas {
 		this.clock = clock;
 		this.counter = counter;
 		this.metrics = metrics;
-		this.currency = cost.currency();
+		this.currency = properties.currency();
 	}
 
 	/**

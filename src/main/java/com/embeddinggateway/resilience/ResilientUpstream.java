@@ -150,14 +150,20 @@ public class ResilientUpstream {
 	}
 
 	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call) {
-		return this.accounts.beforeCall(target, call).then(Mono.defer(() -> {
-			AdaptiveConcurrency pacer = pacer(target, call.apiKey());
-			AdaptiveConcurrency.Permit now = pacer.tryAcquire();
-			if (now != null) {
-				return guarded(target, call, now);
-			}
-			return pacer.acquire().flatMap((permit) -> guarded(target, call, permit));
-		})).doOnNext((batch) -> this.accounts.afterCall(target, call, batch.promptTokens()));
+		Mono<UpstreamBatch> paced = this.accounts.paces(target, call.apiKey())
+				? this.accounts.beforeCall(target, call).then(Mono.defer(() -> slotted(target, call)))
+				: slotted(target, call);
+		return paced.doOnNext((batch) -> this.accounts.afterCall(target, call, batch.promptTokens()));
+	}
+
+	/** The call, once a slot of its upstream key and model's pacer is free. */
+	private Mono<UpstreamBatch> slotted(Deployment target, UpstreamCall call) {
+		AdaptiveConcurrency pacer = pacer(target, call.apiKey());
+		AdaptiveConcurrency.Permit now = pacer.tryAcquire();
+		if (now != null) {
+			return guarded(target, call, now);
+		}
+		return pacer.acquire().flatMap((permit) -> guarded(target, call, permit));
 	}
 
 	private AdaptiveConcurrency pacer(Deployment target, ApiKey apiKey) {
