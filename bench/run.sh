@@ -16,7 +16,7 @@ fi
 
 # The command as typed, knobs included, for RESULTS.md.
 COMMAND=""
-for knob in QUICK WARMUP DURATION CONNECTIONS OPEN_CONNECTIONS FANOUT_CONNECTIONS PARALLEL_PARTS SHEDDING SCENARIOS PORT_BASE SKIP_BUILD; do
+for knob in QUICK WARMUP DURATION CONNECTIONS OPEN_CONNECTIONS FANOUT_CONNECTIONS PARALLEL_PARTS SHEDDING SCENARIOS PORT_BASE SKIP_BUILD REPORT; do
 	if [[ -n "${!knob:-}" ]]; then
 		COMMAND+="$knob='${!knob}' "
 	fi
@@ -52,7 +52,7 @@ fi
 PARALLEL_PARTS=${PARALLEL_PARTS:-16}
 # Load shedding is on by default; SHEDDING=false measures the gateway without it.
 SHEDDING=${SHEDDING:-true}
-ALL_SCENARIOS="1x1024 32x1024 2048x1024@50ms 32x1024-base64 qwen8b-32x4096 local"
+ALL_SCENARIOS="1x1024 quota 32x1024 2048x1024@50ms 32x1024-base64 qwen8b-32x4096 local"
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
 for scenario in $SCENARIOS; do
 	if [[ " $ALL_SCENARIOS " != *" $scenario "* ]]; then
@@ -68,6 +68,9 @@ NGINX_PORT=$((PORT_BASE + 2))
 SLOW_NGINX_PORT=$((PORT_BASE + 3))
 GATEWAY_PORT=$((PORT_BASE + 4))
 GATEWAY_MANAGEMENT_PORT=$((PORT_BASE + 5))
+REDIS_PORT=$((PORT_BASE + 6))
+QUOTA_GATEWAY_PORT=$((PORT_BASE + 7))
+QUOTA_GATEWAY_MANAGEMENT_PORT=$((PORT_BASE + 8))
 BENCH_KEY=eg-bench-tenant-key
 UPSTREAM_KEY=bench-upstream-key
 CLK_TCK=$(getconf CLK_TCK)
@@ -76,6 +79,7 @@ CLK_TCK=$(getconf CLK_TCK)
 missing=()
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 command -v curl >/dev/null || missing+=(curl)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]} > 0)); then
 	echo "== installing ${missing[*]}" >&2
 	apt-get update
@@ -83,9 +87,10 @@ if ((${#missing[@]} > 0)); then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-for port in "$MOCK_PORT" "$SLOW_MOCK_PORT" "$NGINX_PORT" "$SLOW_NGINX_PORT" "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT"; do
+for port in "$MOCK_PORT" "$SLOW_MOCK_PORT" "$NGINX_PORT" "$SLOW_NGINX_PORT" "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT" \
+	"$REDIS_PORT" "$QUOTA_GATEWAY_PORT" "$QUOTA_GATEWAY_MANAGEMENT_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		echo "port $port is already in use; choose other ports with PORT_BASE (6 ports from it)" >&2
+		echo "port $port is already in use; choose other ports with PORT_BASE (9 ports from it)" >&2
 		exit 1
 	fi
 done
@@ -231,9 +236,7 @@ NGINX_PID=$!
 # The gateway as deployed: default settings, tenant authentication on. The 50 ms mock is a
 # second upstream serving Pro/BAAI/bge-m3, so one gateway process runs every scenario.
 digest=$(printf %s "$BENCH_KEY" | sha256sum | cut -d' ' -f1)
-start gateway java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
-	--server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \
-	--management.server.address=127.0.0.1 --management.server.port="$GATEWAY_MANAGEMENT_PORT" \
+GATEWAY_ARGS=(
 	'--gateway.upstreams[0].id=siliconflow' \
 	"--gateway.upstreams[0].base-url=http://127.0.0.1:$MOCK_PORT/v1" \
 	"--gateway.upstreams[0].api-key=$UPSTREAM_KEY" \
@@ -246,14 +249,31 @@ start gateway java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
 	"--gateway.tenants[0].api-key-sha256[0]=$digest" \
 	--gateway.local.enabled=true \
 	"--gateway.shedding.enabled=$SHEDDING" \
-	"${GATEWAY_FANOUT_ARGS[@]}"
+	"${GATEWAY_FANOUT_ARGS[@]}")
+start gateway java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
+	--server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \
+	--management.server.address=127.0.0.1 --management.server.port="$GATEWAY_MANAGEMENT_PORT" "${GATEWAY_ARGS[@]}"
 GATEWAY_PID=$!
+# The same gateway once more, its tenant with all four limits held in Redis: set far above
+# what the machine can send, so every request runs the full check and none is refused.
+start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+REDIS_PID=$!
+start gateway-quota java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
+	--server.address=127.0.0.1 --server.port="$QUOTA_GATEWAY_PORT" \
+	--management.server.address=127.0.0.1 --management.server.port="$QUOTA_GATEWAY_MANAGEMENT_PORT" \
+	"${GATEWAY_ARGS[@]}" --spring.data.redis.host=127.0.0.1 --spring.data.redis.port="$REDIS_PORT" \
+	'--gateway.tenants[0].limits.requests-per-minute=1000000000' \
+	'--gateway.tenants[0].limits.tokens-per-minute=1000000000000' \
+	'--gateway.tenants[0].limits.tokens-per-day=1000000000000000' \
+	'--gateway.tenants[0].limits.tokens-per-month=1000000000000000'
+QUOTA_GATEWAY_PID=$!
 
 await mock "$MOCK_PID" "http://127.0.0.1:$MOCK_PORT/v1/embeddings"
 await slow-mock "$SLOW_MOCK_PID" "http://127.0.0.1:$SLOW_MOCK_PORT/v1/embeddings"
 await nginx "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/v1/embeddings"
 await nginx "$NGINX_PID" "http://127.0.0.1:$SLOW_NGINX_PORT/v1/embeddings"
 await gateway "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings"
+await gateway-quota "$QUOTA_GATEWAY_PID" "http://127.0.0.1:$QUOTA_GATEWAY_PORT/v1/embeddings"
 
 # --- the runs ----------------------------------------------------------------------------
 RESULTS=$WORK/results.jsonl
@@ -293,11 +313,24 @@ gateway_max_times() { # scenario, factor: the gateway's closed-loop throughput t
 		awk -v factor="$2" '{ rate = $1 * factor; if (rate < 1) rate = 1; printf "%.0f\n", rate }'
 }
 
+quota_runs() { # the gateway's 1x1024 closed loop without, then with, tenant limits in Redis
+	load 1x1024-quota gateway "http://127.0.0.1:$QUOTA_GATEWAY_PORT/v1/embeddings" "$QUOTA_GATEWAY_PID" \
+		--mode closed --connections "$CONNECTIONS" --model BAAI/bge-m3 --inputs 1
+}
+
+if chosen quota && ! chosen 1x1024; then
+	load 1x1024 gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
+		--mode closed --connections "$CONNECTIONS" --model BAAI/bge-m3 --inputs 1
+	quota_runs
+fi
 for scenario in 1x1024:1 32x1024:32; do
 	name=${scenario%%:*}
 	inputs=${scenario##*:}
 	chosen "$name" || continue
 	each_target "$name" fast --mode closed --connections "$CONNECTIONS" --model BAAI/bge-m3 --inputs "$inputs"
+	if [[ "$name" == 1x1024 ]] && chosen quota; then
+		quota_runs
+	fi
 	rate=$(half_of_nginx_max "$name")
 	each_target "$name" fast --mode open --rate "$rate" --connections "$OPEN_CONNECTIONS" \
 		--model BAAI/bge-m3 --inputs "$inputs"
@@ -338,8 +371,9 @@ machine="$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpui
 machine+=" $(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB;"
 machine+=" $(java -version 2>&1 | head -n 1); $("$NGINX" -v 2>&1); gateway at $(git rev-parse --short HEAD)"
 echo >&2
+REPORT=${REPORT:-$BENCH_DIR/RESULTS.md}
 java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.Report --results "$RESULTS" \
-	--out "$BENCH_DIR/RESULTS.md" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --command "$COMMAND" \
+	--out "$REPORT" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --command "$COMMAND" \
 	--machine "$machine" --warmup "$WARMUP" --duration "$DURATION" --parallel-parts "$PARALLEL_PARTS" \
 	--gateway-alive "$gateway_alive"
-echo "== written to bench/RESULTS.md" >&2
+echo "== written to $REPORT" >&2

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.embeddinggateway.catalog.InvalidInputException;
 import com.embeddinggateway.catalog.ModelNotFoundException;
+import com.embeddinggateway.ratelimit.QuotaStoreUnavailableException;
+import com.embeddinggateway.ratelimit.RateLimitExceededException;
 import com.embeddinggateway.resilience.CircuitOpenException;
 import com.embeddinggateway.resilience.DeadlineExceededException;
 import com.embeddinggateway.shedding.GatewayOverloadedException;
@@ -66,6 +68,18 @@ record ApiError(int status, String type, @Nullable String code, @Nullable String
 		if (isRequestReadTimeout(error)) {
 			return new ApiError(408, INVALID_REQUEST, "request_timeout", null,
 					"The request body did not arrive in time (gateway.api.request-read-timeout).", null, true);
+		}
+		if (error instanceof RateLimitExceededException limited) {
+			// No retry-after when a retry cannot succeed within a minute (a spent
+			// budget):
+			// x-should-retry: false says so instead.
+			Duration wait = limited.retryAfter();
+			return new ApiError(429, limited.tokens() ? "tokens" : "requests", "rate_limit_exceeded", null,
+					error.getMessage(), (wait != null) ? capped(wait) : null, wait != null);
+		}
+		if (error instanceof QuotaStoreUnavailableException) {
+			return new ApiError(503, "service_unavailable", "service_unavailable", null, error.getMessage(),
+					capped(defaultRetryAfter), true);
 		}
 		if (error instanceof UpstreamFailure failure) {
 			return fromUpstream(failure, defaultRetryAfter);

@@ -8,6 +8,7 @@ import com.embeddinggateway.catalog.ModelNotFoundException;
 import com.embeddinggateway.catalog.ModelSpec;
 import com.embeddinggateway.catalog.TokenLimits;
 import com.embeddinggateway.fanout.EmbeddingFanout;
+import com.embeddinggateway.ratelimit.TenantQuotas;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.resilience.DeadlineExceededException;
 import com.embeddinggateway.resilience.ResilienceProperties;
@@ -26,7 +27,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * {@code POST /v1/embeddings}, step by step: tenant from its key, body within the size
  * limit and the memory budget, shape, model allowed for the tenant, per-model rules,
- * token limits, fan-out to the upstream, response.
+ * token limits, the tenant's quotas, fan-out to the upstream, response.
  */
 @Component
 class EmbeddingsHandler {
@@ -43,6 +44,8 @@ class EmbeddingsHandler {
 
 	private final TokenLimits tokenLimits;
 
+	private final TenantQuotas quotas;
+
 	private final EmbeddingFanout fanout;
 
 	private final MemoryBudget memory;
@@ -51,11 +54,12 @@ class EmbeddingsHandler {
 
 	private final Duration deadline;
 
-	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, TokenLimits tokenLimits, EmbeddingFanout fanout,
-			ResilienceProperties resilience, MemoryBudget memory, RequestBody body) {
+	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, TokenLimits tokenLimits, TenantQuotas quotas,
+			EmbeddingFanout fanout, ResilienceProperties resilience, MemoryBudget memory, RequestBody body) {
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.tokenLimits = tokenLimits;
+		this.quotas = quotas;
 		this.fanout = fanout;
 		this.memory = memory;
 		this.body = body;
@@ -70,12 +74,13 @@ class EmbeddingsHandler {
 			this.body.checkAnnouncedSize(request);
 			String requestId = RequestIdFilter.requestId(request.exchange());
 			return this.body.parse(request, facts.memory)
-				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(), facts));
+				.flatMap((embeddings) -> embed(tenant, embeddings, requestId, request.headers(),
+						request.exchange().getResponse().getHeaders(), facts));
 		});
 	}
 
 	private Mono<ServerResponse> embed(Tenant tenant, EmbeddingsRequest request, String requestId,
-			ServerRequest.Headers headers, RequestFacts facts) {
+			ServerRequest.Headers headers, HttpHeaders answerHeaders, RequestFacts facts) {
 		ModelSpec model = this.catalog.find(request.model())
 			.filter(tenant::mayUse)
 			.orElseThrow(() -> new ModelNotFoundException(request.model()));
@@ -91,7 +96,11 @@ class EmbeddingsHandler {
 		Duration timeout = CallerTimeout.lower(this.deadline, headers);
 		Deadline deadline = Deadline.after(timeout, Schedulers.parallel());
 		return this.tokenLimits.check(model, request.inputs())
-			.then(Mono.defer(() -> this.fanout.embed(model, call, deadline)))
+			.then(Mono.defer(() -> this.quotas.admit(tenant, model, request.inputs(), answerHeaders::set)))
+			.flatMap((admission) -> this.fanout.embed(model, call, deadline)
+				.doOnNext((embeddings) -> admission.settle(embeddings.promptTokens()))
+				.doOnError((error) -> admission.release())
+				.doOnCancel(admission::release))
 			.timeout(deadline.remaining(),
 					Mono.error(() -> new DeadlineExceededException(
 							"The request did not complete within its deadline of " + timeout.toMillis() + " ms.")))

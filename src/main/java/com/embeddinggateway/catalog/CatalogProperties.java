@@ -3,6 +3,7 @@ package com.embeddinggateway.catalog;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.jspecify.annotations.Nullable;
@@ -36,11 +37,14 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 	 * @param allowedDimensions accepted {@code dimensions} values (default: none, the
 	 * parameter is refused)
 	 * @param aliases other names callers may use
+	 * @param pricePerMillionTokens what a million prompt tokens cost, in
+	 * {@code gateway.currency}, for the cost metric (default 0)
 	 */
 	public record Model(@NotBlank String name, @Nullable String upstream,
 			@Nullable @Valid List<DeploymentEntry> deployments, @Nullable @Min(1) Integer maxBatchSize,
 			@Nullable @Min(1) Integer maxInputTokens, @Nullable @Min(1) Integer dimensions,
-			@Nullable List<@Min(1) Integer> allowedDimensions, @Nullable List<@NotBlank String> aliases) {
+			@Nullable List<@Min(1) Integer> allowedDimensions, @Nullable List<@NotBlank String> aliases,
+			@Nullable @DecimalMin("0.0") Double pricePerMillionTokens) {
 
 		ModelSpec over(@Nullable ModelSpec base) {
 			return new ModelSpec(this.name, deployments(base),
@@ -53,10 +57,7 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 
 		private List<Deployment> deployments(@Nullable ModelSpec base) {
 			if (this.deployments != null && !this.deployments.isEmpty()) {
-				return this.deployments.stream()
-					.map((entry) -> new Deployment(entry.upstream(),
-							(entry.model() != null) ? entry.model() : this.name))
-					.toList();
+				return this.deployments.stream().map((entry) -> entry.deployment(this.name)).toList();
 			}
 			if (this.upstream != null) {
 				return List.of(new Deployment(this.upstream, this.name));
@@ -75,8 +76,27 @@ public record CatalogProperties(@DefaultValue @Valid List<Model> models) {
 	 *
 	 * @param upstream id from {@code gateway.upstreams}
 	 * @param model the model's name at that upstream (default: the catalog name)
+	 * @param limits the upstream account's budget for this model, per upstream key,
+	 * shared by all replicas (default: none, only 429s pace the calls)
 	 */
-	public record DeploymentEntry(@NotBlank String upstream, @Nullable String model) {
+	public record DeploymentEntry(@NotBlank String upstream, @Nullable String model,
+			@Nullable @Valid AccountLimits limits) {
+
+		/** The deployment this entry declares for catalog model {@code name}. */
+		public Deployment deployment(String name) {
+			return new Deployment(this.upstream, (this.model != null) ? this.model : name);
+		}
+
+	}
+
+	/**
+	 * An upstream account's budget for one model (SiliconFlow applies RPM and TPM per
+	 * account and model, whatever key or replica sends the call).
+	 *
+	 * @param requestsPerMinute calls allowed per minute
+	 * @param tokensPerMinute prompt tokens allowed per minute
+	 */
+	public record AccountLimits(@Nullable @Min(1) Integer requestsPerMinute, @Nullable @Min(1) Long tokensPerMinute) {
 	}
 
 }

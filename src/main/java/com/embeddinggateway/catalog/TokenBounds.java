@@ -11,12 +11,12 @@ package com.embeddinggateway.catalog;
  * starts a new piece at each space). So each whitespace-separated word is at least one
  * token. Special tokens are not counted, which only makes the bound lower.
  */
-final class TokenBounds {
+public final class TokenBounds {
 
 	private TokenBounds() {
 	}
 
-	static int atLeast(String text) {
+	public static int atLeast(String text) {
 		int words = 0;
 		boolean inWord = false;
 		for (int i = 0; i < text.length(); i++) {

@@ -11,6 +11,7 @@ import com.embeddinggateway.api.ApiProperties;
 import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.fanout.FanoutProperties;
 import com.embeddinggateway.local.LocalModelProperties;
+import com.embeddinggateway.ratelimit.RateLimitProperties;
 import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.shedding.SheddingProperties;
 import com.embeddinggateway.warmup.WarmupProperties;
@@ -34,14 +35,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stops start-up on a key under {@code gateway} that nothing reads
- * ({@code gateway.tenants[0].limts}, {@code gateway.fanot.max-parallel-calls}, a
- * {@code limits} block under a deployment), naming it, from whichever source it comes:
- * YAML, command line or environment variable.
+ * ({@code gateway.tenants[0].limts}, {@code gateway.fanot.max-parallel-calls},
+ * {@code gateway.models[0].deployments[0].limits.rpm}), naming it, from whichever source
+ * it comes: YAML, command line or environment variable.
  * <p>
  * Spring's own check ({@code ignoreUnknownFields = false}) cannot do this here: the
  * catalog, the upstreams and the tenants all bind {@code gateway} itself, so each would
  * refuse the others' keys; and inside a list it lets through any key below a known one
- * ({@code gateway.models[0].deployments[0].limits.requests-per-minute} passes because
+ * ({@code gateway.models[0].deployments[0].limit.requests-per-minute} passes because
  * {@code deployments} is known). So every section is bound once more here, as
  * {@link Sections}, and every key of the environment under {@code gateway} that this
  * binding did not use is refused ({@link ConfigurationFailureAnalyzer} words the report).
@@ -68,13 +69,16 @@ class GatewayKeys {
 	 * @param resilience see {@link ResilienceProperties}
 	 * @param shedding see {@link SheddingProperties}
 	 * @param warmup see {@link WarmupProperties}
+	 * @param rateLimit see {@link RateLimitProperties}
+	 * @param currency see {@link RateLimitProperties}
 	 */
 	record Sections(@Nullable List<CatalogProperties.Model> models,
 			@Nullable List<UpstreamProperties.Upstream> upstreams, UpstreamProperties.@Nullable HttpClient httpClient,
 			@Nullable List<TenancyProperties.Tenant> tenants, @Nullable ApiProperties api,
 			@Nullable FanoutProperties fanout, @Nullable LocalModelProperties local,
 			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding,
-			@Nullable WarmupProperties warmup) {
+			@Nullable WarmupProperties warmup, RateLimitProperties.@Nullable RateLimit rateLimit,
+			@Nullable String currency) {
 	}
 
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -71,6 +72,11 @@ public class GatewayMetrics {
 	private final Map<UpstreamCallKey, Timer> genAiDurations = new ConcurrentHashMap<>();
 
 	private final Map<UpstreamCallKey, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
+
+	private final Map<TenantModel, Counter> costs = new ConcurrentHashMap<>();
+
+	/** Budget use by (tenant, period), read by the remaining-budget gauges. */
+	private final Map<TenantModel, AtomicLong> budgetUsed = new ConcurrentHashMap<>();
 
 	public GatewayMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -261,6 +267,97 @@ public class GatewayMetrics {
 		this.inputs.keySet().removeIf((key) -> key.tenant().equals(value) || key.model().equals(value));
 		this.tokens.keySet().removeIf((key) -> key.tenant().equals(value) || key.model().equals(value));
 		this.upstreamCalls.keySet().removeIf((key) -> key.upstream().equals(value) || key.model().equals(value));
+		this.genAiDurations.keySet().removeIf((key) -> key.upstream().equals(value) || key.model().equals(value));
+		this.genAiTokens.keySet().removeIf((key) -> key.upstream().equals(value) || key.model().equals(value));
+	}
+
+	/**
+	 * Registers the gauges of a tenant's remaining day and month budgets (0 for a budget
+	 * it does not have: no gauge).
+	 */
+	public void budgets(String tenant, long tokensPerDay, long tokensPerMonth) {
+		if (tokensPerDay > 0) {
+			budgetGauge(tenant, "day", tokensPerDay);
+		}
+		if (tokensPerMonth > 0) {
+			budgetGauge(tenant, "month", tokensPerMonth);
+		}
+	}
+
+	private void budgetGauge(String tenant, String period, long limit) {
+		AtomicLong used = new AtomicLong();
+		this.budgetUsed.put(new TenantModel(tenant, period), used);
+		Gauge.builder("gateway.ratelimit.budget.remaining", () -> Math.max(0, limit - used.get()))
+			.description("Tokens left in a tenant's day or month budget, as of its last request")
+			.tags("tenant", tenant, "period", period)
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	/** What a tenant's last admission said it has used of its budgets. */
+	public void budgetUsed(String tenant, long dayUsed, long monthUsed) {
+		AtomicLong day = this.budgetUsed.get(new TenantModel(tenant, "day"));
+		if (day != null) {
+			day.set(dayUsed);
+		}
+		AtomicLong month = this.budgetUsed.get(new TenantModel(tenant, "month"));
+		if (month != null) {
+			month.set(monthUsed);
+		}
+	}
+
+	/**
+	 * A request refused with 429 by its tenant's limit of {@code kind} ({@code requests},
+	 * {@code tokens}, {@code tokens_per_day}, {@code tokens_per_month}).
+	 */
+	public void quotaRejected(String tenant, String kind) {
+		Counter.builder("gateway.ratelimit.rejections")
+			.description("Requests refused with 429 by their tenant's own limits")
+			.tags("tenant", tenant, "kind", kind)
+			.register(this.registry)
+			.increment();
+	}
+
+	/**
+	 * A Redis operation of the quota store failed or timed out, and the request was
+	 * admitted on local limits ({@code failOpen}) or refused.
+	 */
+	public void quotaStoreError(String operation, boolean failOpen) {
+		Counter.builder("gateway.ratelimit.store.errors")
+			.description(
+					"Redis failures of the quota store, by the decision taken: open (local limits) or closed (503)")
+			.tags("operation", operation, "decision", failOpen ? "open" : "closed")
+			.register(this.registry)
+			.increment();
+	}
+
+	/** An upstream call waited for its account's budget. */
+	public void upstreamBudgetWait(String upstream, String model, long millis) {
+		Timer.builder("gateway.upstream.budget.waits")
+			.description("Waits of upstream calls for their account's requests or tokens budget")
+			.tags("upstream", upstream, "model", model)
+			.register(this.registry)
+			.record(millis, TimeUnit.MILLISECONDS);
+	}
+
+	/** An upstream call refused with 429 because its account's budget was spent. */
+	public void upstreamBudgetRefused(String upstream, String model) {
+		Counter.builder("gateway.upstream.budget.rejections")
+			.description("Upstream calls refused because their account's budget would have needed a longer wait")
+			.tags("upstream", upstream, "model", model)
+			.register(this.registry)
+			.increment();
+	}
+
+	/** What a tenant's request cost, from the model's price per million tokens. */
+	public void cost(String tenant, String model, String currency, double amount) {
+		this.costs
+			.computeIfAbsent(new TenantModel(tenant, model),
+					(key) -> Counter.builder("gateway.cost")
+						.description("Cost of the tokens embedded, from gateway.models[].price-per-million-tokens")
+						.tags("tenant", tenant, "model", model, "currency", currency)
+						.register(this.registry))
+			.increment(amount);
 	}
 
 	private record RequestKey(String tenant, String model, int status) {

@@ -19,6 +19,8 @@ import reactor.core.publisher.MonoSink;
  */
 final class AdaptiveConcurrency {
 
+	private static final long ELSEWHERE_CUT_INTERVAL_NANOS = 1_000_000_000L;
+
 	private final int min;
 
 	private final int max;
@@ -112,6 +114,18 @@ final class AdaptiveConcurrency {
 
 	private synchronized void succeeded() {
 		this.limit = Math.min(this.max, this.limit + 1 / this.limit);
+	}
+
+	/**
+	 * Another replica received a 429 for this account: cut, at most once a second however
+	 * many calls learn of it.
+	 */
+	synchronized void rateLimitedElsewhere() {
+		long now = this.nanoClock.getAsLong();
+		if (now - this.lastCutNanos >= ELSEWHERE_CUT_INTERVAL_NANOS) {
+			this.limit = Math.max(this.min, this.limit / 2);
+			this.lastCutNanos = now;
+		}
 	}
 
 	private synchronized void rateLimited(long startedNanos) {

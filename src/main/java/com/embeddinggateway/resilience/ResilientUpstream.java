@@ -16,6 +16,8 @@ import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.observability.RequestTrail;
 import com.embeddinggateway.observability.RequestTracing;
 import com.embeddinggateway.observability.UpstreamSpan;
+import com.embeddinggateway.ratelimit.AccountBudgets;
+import com.embeddinggateway.ratelimit.UpstreamBudgetExceededException;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
@@ -40,7 +42,9 @@ import org.springframework.stereotype.Component;
  * One upstream call made resilient, as explicit Reactor operators in one place:
  * <ol>
  * <li>pick the first deployment of the model whose breaker is not open and that is not
- * cooling down from a 429;</li>
+ * cooling down from a 429 for this upstream key;</li>
+ * <li>wait for the upstream account's budget ({@link AccountBudgets}: shared by all
+ * replicas, as are its 429 cooldowns);</li>
  * <li>wait for a slot of that upstream key and model's {@link AdaptiveConcurrency};</li>
  * <li>make the call through the deployment's circuit breaker, cancelled when it takes
  * longer than {@code attempt-timeout};</li>
@@ -73,7 +77,7 @@ public class ResilientUpstream {
 	/** Deployments whose pacing gauges are registered. */
 	private final Set<Deployment> paced = ConcurrentHashMap.newKeySet();
 
-	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
+	private final Map<PacingKey, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
 
 	private final Map<Deployment, CircuitBreaker> breakerOf = new ConcurrentHashMap<>();
 
@@ -81,22 +85,25 @@ public class ResilientUpstream {
 
 	private final RequestTracing tracing;
 
+	private final AccountBudgets accounts;
+
 	private final long slowCallNanos;
 
 	@Autowired
 	public ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
-			MeterRegistry registry, RequestTracing tracing) {
-		this(upstream, properties, metrics, tracing, Schedulers.parallel(),
+			MeterRegistry registry, RequestTracing tracing, AccountBudgets accounts) {
+		this(upstream, properties, metrics, tracing, accounts, Schedulers.parallel(),
 				() -> ThreadLocalRandom.current().nextDouble());
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(this.breakers).bindTo(registry);
 	}
 
 	ResilientUpstream(EmbeddingUpstream upstream, ResilienceProperties properties, GatewayMetrics metrics,
-			RequestTracing tracing, Scheduler scheduler, DoubleSupplier random) {
+			RequestTracing tracing, AccountBudgets accounts, Scheduler scheduler, DoubleSupplier random) {
 		this.upstream = upstream;
 		this.properties = properties;
 		this.metrics = metrics;
 		this.tracing = tracing;
+		this.accounts = accounts;
 		this.scheduler = scheduler;
 		this.backoff = new Backoff(properties.retry().baseDelay(), properties.retry().maxDelay(), random);
 		this.slowCallNanos = slowCall(properties).toNanos();
@@ -147,7 +154,7 @@ public class ResilientUpstream {
 
 	private Mono<UpstreamBatch> attempt(ModelSpec model, UpstreamCall call, Deadline deadline, int number) {
 		return Mono.deferContextual((context) -> {
-			Deployment target = choose(model);
+			Deployment target = choose(model, call.apiKey());
 			RequestTrail trail = RequestTrail.in(context);
 			return once(target, call.at(target.upstream(), target.model()), trail)
 				.onErrorResume((error) -> afterFailure(model, call, deadline, number, target, error, trail));
@@ -155,9 +162,15 @@ public class ResilientUpstream {
 	}
 
 	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call, @Nullable RequestTrail trail) {
-		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(new PacingKey(target, call.apiKey()),
-				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
-						this.properties.pacing().maxConcurrency(), System::nanoTime));
+		Mono<UpstreamBatch> paced = this.accounts.paces(target, call.apiKey())
+				? this.accounts.beforeCall(target, call).then(Mono.defer(() -> slotted(target, call, trail)))
+				: slotted(target, call, trail);
+		return paced.doOnNext((batch) -> this.accounts.afterCall(target, call, batch.promptTokens()));
+	}
+
+	/** The call, once a slot of its upstream key and model's pacer is free. */
+	private Mono<UpstreamBatch> slotted(Deployment target, UpstreamCall call, @Nullable RequestTrail trail) {
+		AdaptiveConcurrency pacer = pacer(target, call.apiKey());
 		if (this.paced.add(target)) {
 			this.metrics.pacing(target.upstream(), target.model(), () -> pacingLimit(target),
 					() -> pacingInFlight(target));
@@ -191,6 +204,12 @@ public class ResilientUpstream {
 			}
 		}
 		return inFlight;
+	}
+
+	private AdaptiveConcurrency pacer(Deployment target, ApiKey apiKey) {
+		return this.pacers.computeIfAbsent(new PacingKey(target, apiKey),
+				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
+						this.properties.pacing().maxConcurrency(), System::nanoTime));
 	}
 
 	/**
@@ -231,23 +250,30 @@ public class ResilientUpstream {
 
 	private Mono<UpstreamBatch> afterFailure(ModelSpec model, UpstreamCall call, Deadline deadline, int number,
 			Deployment failed, Throwable error, @Nullable RequestTrail trail) {
-		if (error instanceof CircuitOpenException && number < this.properties.retry().maxAttempts()
-				&& hasAlternative(model, failed)) {
+		if ((error instanceof CircuitOpenException || error instanceof UpstreamBudgetExceededException)
+				&& number < this.properties.retry().maxAttempts() && hasAlternative(model, failed, call.apiKey())) {
 			spillover(model, failed, trail);
 			return attempt(model, call, deadline, number + 1);
 		}
 		if (!(error instanceof UpstreamFailure failure)) {
 			return Mono.error(error);
 		}
-		if (failure instanceof UpstreamFailure.RateLimited) {
+		if (failure instanceof UpstreamFailure.RateLimited rateLimited) {
 			Duration cooldown = (failure.retryAfter() != null) ? failure.retryAfter()
 					: this.properties.retry().baseDelay();
-			this.rateLimitedUntilMillis.put(failed, now() + cooldown.toMillis());
+			this.rateLimitedUntilMillis.put(new PacingKey(failed, call.apiKey()), now() + cooldown.toMillis());
+			if (rateLimited.learnedElsewhere()) {
+				// AIMD stays local, but starts from what the other replicas learned.
+				pacer(failed, call.apiKey()).rateLimitedElsewhere();
+			}
+			else {
+				this.accounts.rateLimited(failed, call.apiKey(), cooldown);
+			}
 		}
 		if (!failure.isTransient() || number >= this.properties.retry().maxAttempts()) {
 			return Mono.error(error);
 		}
-		if (failure.spillsOver() && hasAlternative(model, failed)) {
+		if (failure.spillsOver() && hasAlternative(model, failed, call.apiKey())) {
 			spillover(model, failed, trail);
 			return attempt(model, call, deadline, number + 1);
 		}
@@ -278,13 +304,13 @@ public class ResilientUpstream {
 	 * not open (a rate-limited one is still worth a backed-off retry); if all are open,
 	 * fail fast.
 	 */
-	private Deployment choose(ModelSpec model) {
+	private Deployment choose(ModelSpec model, ApiKey apiKey) {
 		Deployment notOpen = null;
 		for (Deployment deployment : model.deployments()) {
 			if (isOpen(deployment)) {
 				continue;
 			}
-			if (!isRateLimited(deployment)) {
+			if (!isRateLimited(deployment, apiKey)) {
 				return deployment;
 			}
 			if (notOpen == null) {
@@ -297,9 +323,9 @@ public class ResilientUpstream {
 		throw circuitOpen(model.primary());
 	}
 
-	private boolean hasAlternative(ModelSpec model, Deployment failed) {
+	private boolean hasAlternative(ModelSpec model, Deployment failed, ApiKey apiKey) {
 		for (Deployment deployment : model.deployments()) {
-			if (!deployment.equals(failed) && !isOpen(deployment) && !isRateLimited(deployment)) {
+			if (!deployment.equals(failed) && !isOpen(deployment) && !isRateLimited(deployment, apiKey)) {
 				return true;
 			}
 		}
@@ -311,8 +337,8 @@ public class ResilientUpstream {
 		return breaker.getState() == CircuitBreaker.State.OPEN && timeLeftOpen(deployment).compareTo(Duration.ZERO) > 0;
 	}
 
-	private boolean isRateLimited(Deployment deployment) {
-		Long until = this.rateLimitedUntilMillis.get(deployment);
+	private boolean isRateLimited(Deployment deployment, ApiKey apiKey) {
+		Long until = this.rateLimitedUntilMillis.get(new PacingKey(deployment, apiKey));
 		return until != null && until > now();
 	}
 
@@ -435,7 +461,10 @@ public class ResilientUpstream {
 
 	}
 
-	/** Pacing follows the account: the upstream key in use, per deployment. */
+	/**
+	 * Pacing and 429 cooldowns follow the account: the upstream key in use, per
+	 * deployment.
+	 */
 	private record PacingKey(Deployment deployment, ApiKey apiKey) {
 	}
 

@@ -1,5 +1,9 @@
 package com.embeddinggateway.upstream;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -29,6 +33,24 @@ public final class ApiKey {
 
 	public boolean isPresent() {
 		return !this.value.isEmpty();
+	}
+
+	/**
+	 * A short, stable name for the account behind this key, safe to use where the key
+	 * must not appear (a Redis key name): the first 16 hex digits of its SHA-256, or
+	 * {@code default} for no key.
+	 */
+	public String fingerprint() {
+		if (!isPresent()) {
+			return "default";
+		}
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(this.value.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest, 0, 8);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
+		}
 	}
 
 	/** The secret itself, for the one place that puts it on the wire. */

@@ -114,11 +114,31 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
 
 		private final boolean tokens;
 
+		private final boolean shared;
+
 		RateLimited(String message, @Nullable Duration retryAfter, boolean tokens) {
+			this(message, retryAfter, tokens, false);
+		}
+
+		private RateLimited(String message, @Nullable Duration retryAfter, boolean tokens, boolean shared) {
 			super(message, 429, retryAfter, true, false,
 					new CallerError(429, tokens ? "tokens" : "requests", "rate_limit_exceeded", null, true, true),
 					"rate_limited");
 			this.tokens = tokens;
+			this.shared = shared;
+		}
+
+		/**
+		 * A 429 cooldown another replica learned for this account and deployment, treated
+		 * as if this call had been answered 429, without sending it.
+		 */
+		public static RateLimited learnedElsewhere(String message, Duration retryAfter) {
+			return new RateLimited(message, retryAfter, false, true);
+		}
+
+		/** Whether the cooldown came from the shared state rather than this call. */
+		public boolean learnedElsewhere() {
+			return this.shared;
 		}
 
 		/**

@@ -27,7 +27,7 @@ class ModelCatalogTests {
 	@Test
 	void anEntryForABuiltInModelOverridesOnlyWhatItSets() {
 		ModelCatalog catalog = catalog(
-				new CatalogProperties.Model("BAAI/bge-m3", null, null, 64, null, null, null, List.of("m3")));
+				new CatalogProperties.Model("BAAI/bge-m3", null, null, 64, null, null, null, List.of("m3"), null));
 
 		ModelSpec m3 = catalog.find("m3").orElseThrow();
 		assertThat(m3.maxBatchSize()).isEqualTo(64);
@@ -39,7 +39,7 @@ class ModelCatalogTests {
 	@Test
 	void anEntryWithANewNameAddsAModelWithDefaults() {
 		ModelCatalog catalog = catalog(
-				new CatalogProperties.Model("my/model", null, null, null, null, null, null, null));
+				new CatalogProperties.Model("my/model", null, null, null, null, null, null, null, null));
 
 		assertThat(catalog.find("my/model")).get()
 			.isEqualTo(new ModelSpec("my/model", List.of(new Deployment("siliconflow", "my/model")), 32, 0, 0,
@@ -50,7 +50,7 @@ class ModelCatalogTests {
 	void refusesAllowedDimensionsAboveTheNativeLength() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> catalog(new CatalogProperties.Model("Qwen/Qwen3-Embedding-0.6B", null, null, null, null,
-					null, List.of(512, 2048), null)))
+					null, List.of(512, 2048), null, null)))
 			.withMessageContaining("gateway.models")
 			.withMessageContaining("'Qwen/Qwen3-Embedding-0.6B' allows dimensions 2048, above its 1024");
 	}
@@ -58,9 +58,9 @@ class ModelCatalogTests {
 	@Test
 	void deploymentsListWhereTheSameModelIsServedInOrder() {
 		ModelCatalog catalog = catalog(new CatalogProperties.Model("BAAI/bge-m3", null,
-				List.of(new CatalogProperties.DeploymentEntry("siliconflow", null),
-						new CatalogProperties.DeploymentEntry("siliconflow", "Pro/BAAI/bge-m3")),
-				null, null, null, null, null));
+				List.of(new CatalogProperties.DeploymentEntry("siliconflow", null, null),
+						new CatalogProperties.DeploymentEntry("siliconflow", "Pro/BAAI/bge-m3", null)),
+				null, null, null, null, null, null));
 
 		assertThat(catalog.find("bge-m3")).get()
 			.extracting(ModelSpec::deployments)
@@ -70,17 +70,15 @@ class ModelCatalogTests {
 
 	@Test
 	void aDeploymentOnAnUnknownUpstreamStopsStartUp() {
-		assertThatIllegalStateException()
-			.isThrownBy(() -> catalog(new CatalogProperties.Model("BAAI/bge-m3", null,
-					List.of(new CatalogProperties.DeploymentEntry("tei", null)), null, null, null, null, null)))
+		assertThatIllegalStateException().isThrownBy(() -> catalog(new CatalogProperties.Model("BAAI/bge-m3", null,
+				List.of(new CatalogProperties.DeploymentEntry("tei", null, null)), null, null, null, null, null, null)))
 			.withMessageContaining("'tei'");
 	}
 
 	@Test
 	void aModelOnAnUnknownUpstreamStopsStartUp() {
-		assertThatIllegalStateException()
-			.isThrownBy(
-					() -> catalog(new CatalogProperties.Model("my/model", "tei", null, null, null, null, null, null)))
+		assertThatIllegalStateException().isThrownBy(
+				() -> catalog(new CatalogProperties.Model("my/model", "tei", null, null, null, null, null, null, null)))
 			.withMessageContaining("'my/model'")
 			.withMessageContaining("'tei'");
 	}
@@ -88,8 +86,8 @@ class ModelCatalogTests {
 	@Test
 	void anAliasUsedTwiceStopsStartUp() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> catalog(
-					new CatalogProperties.Model("my/model", null, null, null, null, null, null, List.of("bge-m3"))))
+			.isThrownBy(() -> catalog(new CatalogProperties.Model("my/model", null, null, null, null, null, null,
+					List.of("bge-m3"), null)))
 			.withMessageContaining("alias 'bge-m3'")
 			.withMessageContaining("'my/model'");
 	}

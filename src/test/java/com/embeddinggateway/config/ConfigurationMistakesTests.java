@@ -61,10 +61,15 @@ class ConfigurationMistakesTests {
 		.withUserConfiguration(Gateway.class);
 
 	@Test
-	void refusesALimitsBlockUnderADeployment() {
-		assertRefused("gateway.models[0].deployments[0].limits.requests-per-minute",
-				"gateway.models[0].name=BAAI/bge-m3", "gateway.models[0].deployments[0].upstream=siliconflow",
-				"gateway.models[0].deployments[0].limits.requests-per-minute=2000");
+	void refusesAMisspelledDeploymentLimit() {
+		assertRefused("gateway.models[0].deployments[0].limits.rpm", "gateway.models[0].name=BAAI/bge-m3",
+				"gateway.models[0].deployments[0].upstream=siliconflow",
+				"gateway.models[0].deployments[0].limits.rpm=2000");
+	}
+
+	@Test
+	void refusesAMisspelledRateLimitKey() {
+		assertRefused("gateway.rate-limit.fail-opne", "gateway.rate-limit.fail-opne=false");
 	}
 
 	@Test

@@ -8,8 +8,10 @@ import java.util.stream.IntStream;
 
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.observability.RequestTracing;
+import com.embeddinggateway.ratelimit.AccountBudgets;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.resilience.ResilienceProperties;
 import com.embeddinggateway.resilience.ResilientUpstream;
@@ -72,7 +74,8 @@ class EmbeddingFanoutTests {
 				new ResilienceProperties.Breaker(50, 50, null, 20, 10, Duration.ofSeconds(30), 3),
 				new ResilienceProperties.Pacing(64, 1), null);
 		GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
-		return new ResilientUpstream(upstream, properties, metrics, new SimpleMeterRegistry(), RequestTracing.NOOP);
+		return new ResilientUpstream(upstream, properties, metrics, new SimpleMeterRegistry(), RequestTracing.NOOP,
+				AccountBudgets.inMemory(new CatalogProperties(List.of()), metrics));
 	}
 
 }

@@ -1,6 +1,7 @@
 package com.embeddinggateway.metrics;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.Fixtures;
 import com.embeddinggateway.GatewayClient;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.jspecify.annotations.Nullable;
@@ -60,10 +62,8 @@ class ObservedMetricsIntegrationTests {
 	 * exists, this list must be empty: align those queries with the metrics it really
 	 * exports.
 	 */
-	static final Set<String> PENDING_QUOTA_METRICS = Set.of("gateway_ratelimit_rejections_total",
-			"gateway_ratelimit_budget_remaining", "gateway_ratelimit_store_errors_total",
-			"gateway_upstream_budget_waits_seconds_count", "gateway_upstream_budget_rejections_total",
-			"gateway_cost_total");
+	/** A tenant with limits small enough for the mix to reach. */
+	static final String LIMITED_KEY = "eg-limited-team-key-5e1a";
 
 	@LocalServerPort
 	int port;
@@ -82,6 +82,22 @@ class ObservedMetricsIntegrationTests {
 		registry.add("gateway.models[0].deployments[1].upstream", () -> "siliconflow");
 		registry.add("gateway.models[0].deployments[1].model", () -> "spill-secondary");
 		registry.add("gateway.models[0].dimensions", () -> "16");
+		registry.add("gateway.tenants[2].id", () -> "limited-team");
+		registry.add("gateway.tenants[2].api-key-sha256[0]", () -> Fixtures.sha256(LIMITED_KEY));
+		registry.add("gateway.tenants[2].limits.requests-per-minute", () -> "1");
+		registry.add("gateway.tenants[2].limits.tokens-per-day", () -> "1000000");
+		registry.add("gateway.models[1].name", () -> "BAAI/bge-m3");
+		registry.add("gateway.models[1].price-per-million-tokens", () -> "0.5");
+		// The account's budget: 1000 tokens a minute, refilled at one every 60 ms.
+		registry.add("gateway.models[2].name", () -> "Qwen/Qwen3-Embedding-4B");
+		registry.add("gateway.models[2].deployments[0].upstream", () -> "siliconflow");
+		registry.add("gateway.models[2].deployments[0].model", () -> "Qwen/Qwen3-Embedding-4B");
+		registry.add("gateway.models[2].deployments[0].limits.tokens-per-minute", () -> "1000");
+		// Redis configured where none listens: the quota store fails, and the gateway
+		// goes on
+		// on its local limits (fail-open).
+		registry.add("spring.data.redis.host", () -> "127.0.0.1");
+		registry.add("spring.data.redis.port", () -> Integer.toString(closedPort()));
 		registry.add("gateway.resilience.retry.base-delay", () -> "1ms");
 		registry.add("gateway.resilience.retry.max-delay", () -> "2ms");
 		// Three retries in all, over a window longer than the test: the retry, the
@@ -110,6 +126,9 @@ class ObservedMetricsIntegrationTests {
 		embed(FakeSiliconFlow.CHAT_KEY, "bge-m3", "\"chat\"", 200);
 		embed(FakeSiliconFlow.SEARCH_KEY, "BAAI/bge-m3", "[]", 400);
 		embed("eg-unknown-key-3f9a", "BAAI/bge-m3", "\"x\"", 401);
+		embed(LIMITED_KEY, "BAAI/bge-m3", "\"first\"", 200);
+		embed(LIMITED_KEY, "BAAI/bge-m3", "\"over the minute's one request\"", 429);
+		spendTheAccountBudget();
 		embed(FakeSiliconFlow.CHAT_KEY, "Qwen/Qwen3-Embedding-8B", "\"x\"", 404);
 
 		upstream.server()
@@ -146,6 +165,32 @@ class ObservedMetricsIntegrationTests {
 		this.scrape = new String(
 				new GatewayClient(this.managementPort).get("/actuator/prometheus", null).getResponseBody(),
 				StandardCharsets.UTF_8);
+	}
+
+	private void spendTheAccountBudget() {
+		String model = "Qwen/Qwen3-Embedding-4B";
+		embed(FakeSiliconFlow.SEARCH_KEY, model, words(990), 200);
+		// 20 more tokens fit after about 0.6 s: a wait within upstream-max-wait (2 s).
+		embed(FakeSiliconFlow.SEARCH_KEY, model, words(20), 200);
+		// 100 more would need about 6 s: refused at once.
+		embed(FakeSiliconFlow.SEARCH_KEY, model, words(100), 429);
+	}
+
+	/**
+	 * A JSON string of {@code count} one-letter words: as many tokens, estimated or
+	 * counted.
+	 */
+	private static String words(int count) {
+		return "\"" + "a ".repeat(count).strip() + "\"";
+	}
+
+	private static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private void shedABurst() {
@@ -194,26 +239,12 @@ class ObservedMetricsIntegrationTests {
 			if (name.contains(":")) {
 				assertThat(recorded).as("recorded by a rule: " + name).contains(name);
 			}
-			else if (!scraped.contains(name) && !PENDING_QUOTA_METRICS.contains(name)) {
+			else if (!scraped.contains(name)) {
 				missing.add(name);
 			}
 		}
 		assertThat(missing).as("queried by the dashboard or the alert rules, absent from /actuator/prometheus")
 			.isEmpty();
-		assertThat(queried).as("the quota metrics still to be aligned are queried").containsAll(PENDING_QUOTA_METRICS);
-		assertThat(scraped).as("a pending quota metric is scraped now: take it off the pending list")
-			.doesNotContainAnyElementsOf(PENDING_QUOTA_METRICS);
-	}
-
-	@Test
-	void quotaMetricsArePendingOnlyUntilTheQuotasAreBuilt() {
-		boolean quotasBuilt = getClass().getClassLoader().getResource("com/embeddinggateway/ratelimit") != null;
-		if (quotasBuilt) {
-			assertThat(PENDING_QUOTA_METRICS)
-				.as("tenant quotas exist: align the dashboard's and rules' quota queries with their metrics "
-						+ "and empty this list")
-				.isEmpty();
-		}
 	}
 
 	/**

@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
+import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.observability.RequestTracing;
+import com.embeddinggateway.ratelimit.AccountBudgets;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
@@ -260,8 +262,10 @@ class ResilientUpstreamTests {
 						1.0, Duration.ofSeconds(10), 100),
 				new ResilienceProperties.Breaker(50, 50, slowCallThreshold, 20, 1000, Duration.ofSeconds(30), 3),
 				new ResilienceProperties.Pacing(maxConcurrency, 1), null);
-		return new ResilientUpstream(upstream, properties, new GatewayMetrics(new SimpleMeterRegistry()),
-				RequestTracing.NOOP, VirtualTimeScheduler.getOrSet(), () -> 1.0);
+		GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
+		return new ResilientUpstream(upstream, properties, metrics, RequestTracing.NOOP,
+				AccountBudgets.inMemory(new CatalogProperties(List.of()), metrics), VirtualTimeScheduler.getOrSet(),
+				() -> 1.0);
 	}
 
 	private static Deadline deadline(Duration timeout) {

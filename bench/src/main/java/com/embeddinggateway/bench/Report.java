@@ -31,6 +31,12 @@ public final class Report {
 	static final String QWEN = "qwen8b-32x4096";
 
 	/**
+	 * {@link #SINGLE} through a second gateway whose tenant has limits held in Redis,
+	 * against the first gateway, which has none.
+	 */
+	static final String QUOTA = "1x1024-quota";
+
+	/**
 	 * Suffixes of the gateway-only open-loop runs at half and at 1.5 x the gateway's own
 	 * closed-loop maximum in the same scenario.
 	 */
@@ -122,6 +128,10 @@ public final class Report {
 		List<Check> checks = new ArrayList<>();
 		checks.add(Check.atLeast("1 input, max throughput, gateway ÷ nginx", throughputRatio(SINGLE, GATEWAY), 0.7));
 		checks.add(Check.atLeast("32 inputs, max throughput, gateway ÷ nginx", throughputRatio(BATCH, GATEWAY), 0.8));
+		checks.add(Check.atLeast("Tenant limits in Redis, 1 input, max throughput ÷ the same without limits",
+				ratio(figure(QUOTA, GATEWAY, "closed", Run::throughput),
+						figure(SINGLE, GATEWAY, "closed", Run::throughput)),
+				0.8));
 		for (String scenario : List.of(SINGLE, BATCH)) {
 			checks.add(Check.atMost(scenario + " at half nginx's max rate, p99 gateway ÷ nginx",
 					ratio(figure(scenario, GATEWAY, "open", Run::p99Millis),

@@ -77,6 +77,19 @@ class ReportTests {
 	}
 
 	@Test
+	void judgesTenantLimitsInRedisAgainstTheSameRunWithout() {
+		List<Run> runs = List.of(run("1x1024", "gateway", "closed", 6000, 100),
+				run("1x1024-quota", "gateway", "closed", 5100, 100));
+
+		List<Check> checks = Report.of(runs).checks(16, true);
+
+		assertThat(verdict(checks, "Tenant limits in Redis")).isEqualTo(Check.Verdict.MET);
+		assertThat(measured(checks, "Tenant limits in Redis")).isEqualTo("0.85");
+		assertThat(verdict(Report.of(List.of(runs.get(0))).checks(16, true), "Tenant limits in Redis"))
+			.isEqualTo(Check.Verdict.NO_DATA);
+	}
+
+	@Test
 	void anyGatewayErrorOrDeathMissesTheHeapTarget() {
 		List<Run> runs = List.of(new Run("qwen8b-32x4096", "gateway", "closed", 64, 0, 10, 3, 1, 1, 1, 1, 100, 1, ""));
 
