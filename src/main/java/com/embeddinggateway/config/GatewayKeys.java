@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.embeddinggateway.api.ApiProperties;
+import com.embeddinggateway.cache.CacheProperties;
 import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.fanout.FanoutProperties;
 import com.embeddinggateway.local.LocalModelProperties;
@@ -66,12 +67,14 @@ class GatewayKeys {
 	 * @param local see {@link LocalModelProperties}
 	 * @param resilience see {@link ResilienceProperties}
 	 * @param shedding see {@link SheddingProperties}
+	 * @param cache see {@link CacheProperties}
 	 */
 	record Sections(@Nullable List<CatalogProperties.Model> models,
 			@Nullable List<UpstreamProperties.Upstream> upstreams, UpstreamProperties.@Nullable HttpClient httpClient,
 			@Nullable List<TenancyProperties.Tenant> tenants, @Nullable ApiProperties api,
 			@Nullable FanoutProperties fanout, @Nullable LocalModelProperties local,
-			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding) {
+			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding,
+			@Nullable CacheProperties cache) {
 	}
 
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */

@@ -44,6 +44,10 @@ public class GatewayMetrics {
 
 	private final Map<UpstreamCallKey, Timer> upstreamCalls = new ConcurrentHashMap<>();
 
+	private final Map<CacheKey, Counter> cacheInputs = new ConcurrentHashMap<>();
+
+	private final Map<TenantModel, Counter> tokensSaved = new ConcurrentHashMap<>();
+
 	public GatewayMetrics(MeterRegistry registry) {
 		this.registry = registry;
 	}
@@ -83,6 +87,57 @@ public class GatewayMetrics {
 			.register(this.registry);
 	}
 
+	/**
+	 * The cache's in-memory tier: bytes and entries held, and the most bytes it may hold.
+	 */
+	public void cacheMemory(LongSupplier bytes, LongSupplier entries, long limit) {
+		Gauge.builder("gateway.cache.memory", bytes, LongSupplier::getAsLong)
+			.description("Bytes the in-memory cache tier holds, apart from the request memory budget")
+			.baseUnit(BaseUnits.BYTES)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.cache.memory.limit", () -> limit)
+			.description("Bytes the in-memory cache tier may hold (gateway.cache.max-memory)")
+			.baseUnit(BaseUnits.BYTES)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.cache.entries", entries, LongSupplier::getAsLong)
+			.description("Vectors the in-memory cache tier holds")
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	/**
+	 * How one request's inputs were answered: {@code hits} from the cache, {@code shared}
+	 * by another input of the same request or another request's upstream call,
+	 * {@code sent} upstream by this request; {@code tokensSaved} is what the first two
+	 * would have cost.
+	 */
+	public void cacheInputs(String tenant, String model, int hits, int shared, int sent, long tokensSaved) {
+		cacheCounter(tenant, model, "hit").increment(hits);
+		cacheCounter(tenant, model, "shared").increment(shared);
+		cacheCounter(tenant, model, "miss").increment(sent);
+		if (tokensSaved > 0) {
+			this.tokensSaved
+				.computeIfAbsent(new TenantModel(tenant, model),
+						(key) -> Counter.builder("gateway.cache.tokens.saved")
+							.description("Prompt tokens not spent upstream thanks to the cache, deduplication "
+									+ "and shared upstream calls")
+							.tags("tenant", tenant, "model", model)
+							.register(this.registry))
+				.increment(tokensSaved);
+		}
+	}
+
+	private Counter cacheCounter(String tenant, String model, String result) {
+		return this.cacheInputs.computeIfAbsent(new CacheKey(tenant, model, result),
+				(key) -> Counter.builder("gateway.cache.inputs")
+					.description("Inputs by how they were answered: hit (from the cache), shared (a duplicate, "
+							+ "or another request's upstream call), miss (sent upstream)")
+					.tags("tenant", tenant, "model", model, "result", result)
+					.register(this.registry));
+	}
+
 	/** One answered request, whatever its status. */
 	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
 		this.requests
@@ -106,7 +161,7 @@ public class GatewayMetrics {
 			this.tokens
 				.computeIfAbsent(new TenantModel(tenant, model),
 						(key) -> Counter.builder("gateway.tokens")
-							.description("Prompt tokens counted by the upstreams")
+							.description("Prompt tokens spent upstream (inputs answered by the cache cost none)")
 							.tags("tenant", tenant, "model", model)
 							.register(this.registry))
 				.increment(tokens);
@@ -158,6 +213,9 @@ public class GatewayMetrics {
 	}
 
 	private record TenantModel(String tenant, String model) {
+	}
+
+	private record CacheKey(String tenant, String model, String result) {
 	}
 
 	private record UpstreamCallKey(String upstream, String model, String outcome) {
