@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import com.embeddinggateway.FakeSiliconFlow;
+import com.embeddinggateway.Fixtures;
 import com.embeddinggateway.GatewayClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +45,9 @@ class CacheIntegrationTests {
 
 	static final int BGE_M3 = FakeSiliconFlow.nativeDimensions("BAAI/bge-m3");
 
+	/** Key of a tenant whose requests bypass the cache. */
+	static final String OPS_KEY = "eg-ops-team-key-55aa";
+
 	@LocalServerPort
 	int port;
 
@@ -55,6 +59,9 @@ class CacheIntegrationTests {
 		upstream.register(registry);
 		registry.add("gateway.cache.enabled", () -> "true");
 		registry.add("gateway.cache.excluded-models[0]", () -> "BAAI/bge-large-zh-v1.5");
+		registry.add("gateway.tenants[2].id", () -> "ops-team");
+		registry.add("gateway.tenants[2].api-key-sha256[0]", () -> Fixtures.sha256(OPS_KEY));
+		registry.add("gateway.cache.excluded-tenants[0]", () -> "ops-team");
 		registry.add("gateway.resilience.retry.base-delay", () -> "1ms");
 	}
 
@@ -218,6 +225,20 @@ class CacheIntegrationTests {
 	}
 
 	@Test
+	void sharesEntriesBetweenTenantsButNotWithAnExcludedTenant() {
+		List<String> inputs = texts("tenants", 0, 2);
+		embed("BAAI/bge-m3", inputs, 200);
+
+		EntityExchangeResult<byte[]> chat = send(FakeSiliconFlow.CHAT_KEY, "BAAI/bge-m3", inputs, "float");
+		EntityExchangeResult<byte[]> ops = send(OPS_KEY, "BAAI/bge-m3", inputs, "float");
+
+		assertThat(chat.getResponseHeaders().getFirst("x-cache-hits")).isEqualTo("2");
+		assertThat(ops.getResponseHeaders().getFirst("x-cache-hits")).isNull();
+		assertVectors(json.readTree(ops.getResponseBody()), inputs, BGE_M3);
+		assertThat(upstream.inputsSent()).containsExactly(inputs.get(0), inputs.get(1), inputs.get(0), inputs.get(1));
+	}
+
+	@Test
 	void keysOnTheCatalogModelSoAnAliasHitsAndOtherDimensionsMiss() {
 		List<String> inputs = texts("alias", 0, 1);
 		embed("BAAI/bge-m3", inputs, 200);
@@ -314,9 +335,13 @@ class CacheIntegrationTests {
 	}
 
 	private EntityExchangeResult<byte[]> send(String model, List<String> inputs, String format, String... headers) {
+		return send(FakeSiliconFlow.SEARCH_KEY, model, inputs, format, headers);
+	}
+
+	EntityExchangeResult<byte[]> send(String key, String model, List<String> inputs, String format, String... headers) {
 		String body = json
 			.writeValueAsString(java.util.Map.of("model", model, "input", inputs, "encoding_format", format));
-		return new GatewayClient(this.port).embed(FakeSiliconFlow.SEARCH_KEY, body, headers);
+		return new GatewayClient(this.port).embed(key, body, headers);
 	}
 
 }
