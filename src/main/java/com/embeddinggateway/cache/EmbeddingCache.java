@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import com.embeddinggateway.fanout.Embeddings;
 import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.resilience.Deadline;
 import com.embeddinggateway.tenancy.Tenant;
+import com.embeddinggateway.upstream.TokenShares;
 import com.embeddinggateway.upstream.UpstreamCall;
 import com.embeddinggateway.upstream.UpstreamFailure;
 import com.embeddinggateway.upstream.VectorBatch;
@@ -260,17 +260,14 @@ public class EmbeddingCache {
 	}
 
 	/**
-	 * The fan-out's vectors as float32, each with its share of its upstream call's
-	 * tokens. The upstream counts tokens per call, not per input: the count is shared out
-	 * by the texts' UTF-8 lengths, largest remainders first, so the shares of a call add
-	 * up to its count exactly and a text alone in its call gets its exact count. The
-	 * answers are given back once copied.
+	 * The fan-out's vectors as float32, each with its share of its upstream call's tokens
+	 * ({@link TokenShares}). The answers are given back once copied.
 	 */
 	static StoredVector[] stored(Embeddings embeddings, List<String> inputs) {
 		StoredVector[] vectors = new StoredVector[inputs.size()];
 		int index = 0;
 		for (VectorBatch batch : embeddings.batches()) {
-			int[] tokens = shares(batch.promptTokens(), inputs.subList(index, index + batch.size()));
+			int[] tokens = TokenShares.of(batch.promptTokens(), inputs.subList(index, index + batch.size()));
 			for (int i = 0; i < batch.size(); i++, index++) {
 				byte[] float32 = new byte[batch.dimensions() * Float.BYTES];
 				batch.writeLittleEndian(i, float32);
@@ -279,44 +276,6 @@ public class EmbeddingCache {
 			batch.release();
 		}
 		return vectors;
-	}
-
-	static int[] shares(long total, List<String> texts) {
-		long[] weights = new long[texts.size()];
-		long sum = 0;
-		for (int i = 0; i < weights.length; i++) {
-			weights[i] = Math.max(1, utf8Length(texts.get(i)));
-			sum += weights[i];
-		}
-		int[] shares = new int[weights.length];
-		long given = 0;
-		long[] remainders = new long[weights.length];
-		for (int i = 0; i < weights.length; i++) {
-			shares[i] = (int) (total * weights[i] / sum);
-			remainders[i] = total * weights[i] % sum;
-			given += shares[i];
-		}
-		Set<Integer> topped = new HashSet<>();
-		for (long left = total - given; left > 0; left--) {
-			int largest = -1;
-			for (int i = 0; i < weights.length; i++) {
-				if (!topped.contains(i) && (largest < 0 || remainders[i] > remainders[largest])) {
-					largest = i;
-				}
-			}
-			topped.add(largest);
-			shares[largest]++;
-		}
-		return shares;
-	}
-
-	private static int utf8Length(String text) {
-		int length = 0;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			length += (c < 0x80) ? 1 : (c < 0x800 || Character.isSurrogate(c)) ? 2 : 3;
-		}
-		return length;
 	}
 
 	private static MessageDigest sha256() {

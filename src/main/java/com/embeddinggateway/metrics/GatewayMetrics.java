@@ -8,6 +8,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,6 +44,8 @@ public class GatewayMetrics {
 	private final Map<TenantModel, Counter> tokens = new ConcurrentHashMap<>();
 
 	private final Map<UpstreamCallKey, Timer> upstreamCalls = new ConcurrentHashMap<>();
+
+	private final Map<UpstreamModel, DistributionSummary> inputsPerCall = new ConcurrentHashMap<>();
 
 	private final Map<CacheKey, Counter> cacheInputs = new ConcurrentHashMap<>();
 
@@ -180,6 +183,32 @@ public class GatewayMetrics {
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
+	/** An upstream call is being sent with {@code inputs} texts. */
+	public void upstreamInputs(String upstream, String model, int inputs) {
+		this.inputsPerCall
+			.computeIfAbsent(new UpstreamModel(upstream, model),
+					(key) -> DistributionSummary.builder("gateway.upstream.call.inputs")
+						.description("Inputs per upstream call")
+						.tags("upstream", upstream, "model", model)
+						.serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+						.register(this.registry))
+			.record(inputs);
+	}
+
+	/** {@code calls} calls that waited for a pacing slot went upstream as one. */
+	public void mergedCall(String upstream, String model, int calls) {
+		Counter.builder("gateway.upstream.merged.calls")
+			.description("Upstream calls that carried several waiting calls merged into one")
+			.tags("upstream", upstream, "model", model)
+			.register(this.registry)
+			.increment();
+		Counter.builder("gateway.upstream.merged.parts")
+			.description("Waiting calls that went upstream merged into another call")
+			.tags("upstream", upstream, "model", model)
+			.register(this.registry)
+			.increment(calls);
+	}
+
 	/** A retry was sent, after a failure of kind {@code reason}. */
 	public void retry(String upstream, String model, String reason) {
 		Counter.builder("gateway.upstream.retries")
@@ -213,6 +242,9 @@ public class GatewayMetrics {
 	}
 
 	private record TenantModel(String tenant, String model) {
+	}
+
+	private record UpstreamModel(String upstream, String model) {
 	}
 
 	private record CacheKey(String tenant, String model, String result) {

@@ -65,6 +65,8 @@ public class ResilientUpstream {
 
 	private final Map<PacingKey, AdaptiveConcurrency> pacers = new ConcurrentHashMap<>();
 
+	private final Map<PacingKey, WaitingCalls> waiting = new ConcurrentHashMap<>();
+
 	private final Map<Deployment, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
 
 	private final Map<Deployment, CircuitBreaker> breakerOf = new ConcurrentHashMap<>();
@@ -136,20 +138,35 @@ public class ResilientUpstream {
 	private Mono<UpstreamBatch> attempt(ModelSpec model, UpstreamCall call, Deadline deadline, int number) {
 		return Mono.defer(() -> {
 			Deployment target = choose(model);
-			return once(target, call.at(target.upstream(), target.model()))
+			return once(model, target, call.at(target.upstream(), target.model()))
 				.onErrorResume((error) -> afterFailure(model, call, deadline, number, target, error));
 		});
 	}
 
-	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call) {
-		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(new PacingKey(target, call.apiKey()),
-				(key) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
+	/**
+	 * The call with a pacing slot: at once if one is free, else in line, merged with the
+	 * other calls waiting for the same account and deployment when the model's batch size
+	 * allows ({@link WaitingCalls}).
+	 */
+	private Mono<UpstreamBatch> once(ModelSpec model, Deployment target, UpstreamCall call) {
+		PacingKey key = new PacingKey(target, call.apiKey());
+		AdaptiveConcurrency pacer = this.pacers.computeIfAbsent(key,
+				(k) -> new AdaptiveConcurrency(this.properties.pacing().minConcurrency(),
 						this.properties.pacing().maxConcurrency(), System::nanoTime));
 		AdaptiveConcurrency.Permit now = pacer.tryAcquire();
 		if (now != null) {
 			return guarded(target, call, now);
 		}
-		return pacer.acquire().flatMap((permit) -> guarded(target, call, permit));
+		Mono<UpstreamBatch> alone = pacer.acquire().flatMap((permit) -> guarded(target, call, permit));
+		if (!this.properties.pacing().mergeWaitingCalls() || call.inputs().size() >= model.maxBatchSize()) {
+			return alone;
+		}
+		return this.waiting
+			.computeIfAbsent(key,
+					(k) -> new WaitingCalls(pacer,
+							(calls) -> this.metrics.mergedCall(target.upstream(), target.model(), calls)))
+			.join(call, model.maxBatchSize(), (merged, permit) -> guarded(target, merged, permit))
+			.onErrorResume(WaitingCalls.Unmerged.class, (unmerged) -> alone);
 	}
 
 	/**
@@ -163,6 +180,7 @@ public class ResilientUpstream {
 			return Mono.error(circuitOpen(target));
 		}
 		CallOutcome outcome = new CallOutcome(target, breaker, permit);
+		this.metrics.upstreamInputs(target.upstream(), target.model(), call.inputs().size());
 		// Reactor Netty's response timeout only bounds the gap between two reads: an
 		// upstream that trickles its answer would hold the call until the deadline.
 		return this.upstream.embed(call)

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -60,6 +61,19 @@ public final class UpstreamBatch implements VectorBatch {
 		}
 		int dimensions = vectors.isEmpty() ? 0 : vectors.get(0).length;
 		return new UpstreamBatch(json.toByteArray(), starts, ends, dimensions, promptTokens);
+	}
+
+	/**
+	 * Vectors {@code [from, to)} of this batch, which counted {@code tokens}, for one of
+	 * the calls merged into this one. The slices share this batch's bytes, which are
+	 * therefore never given back for reuse.
+	 */
+	public UpstreamBatch slice(int from, int to, long tokens) {
+		synchronized (this) {
+			this.owner = null;
+		}
+		return new UpstreamBatch(this.body, Arrays.copyOfRange(this.starts, from, to),
+				Arrays.copyOfRange(this.ends, from, to), this.dimensions, tokens);
 	}
 
 	@Override

@@ -2,7 +2,6 @@ package com.embeddinggateway.cache;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -10,25 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class EmbeddingCacheTests {
-
-	@Test
-	void givesATextAloneInItsCallTheWholeCount() {
-		assertThat(EmbeddingCache.shares(17, List.of("anything at all"))).containsExactly(17);
-	}
-
-	@Test
-	void sharesACallsTokensByTextLengthAddingUpToTheCount() {
-		int[] shares = EmbeddingCache.shares(10, List.of("aaaa", "aa", "aaaa", "a"));
-
-		assertThat(shares).containsExactly(4, 2, 3, 1);
-		assertThat(shares[0] + shares[1] + shares[2] + shares[3]).isEqualTo(10);
-	}
-
-	@Test
-	void countsNonAsciiTextsByTheirUtf8Bytes() {
-		assertThat(EmbeddingCache.shares(4, List.of("ab", "\u4e2d"))).containsExactly(2, 2);
-	}
+class Float32BatchTests {
 
 	@Test
 	void writesAFloatFormThatReadsBackAsTheSameFloats() {
