@@ -23,13 +23,17 @@ import org.springframework.validation.annotation.Validated;
  * its own entries
  * @param excludedModels catalog names whose vectors are never cached
  * @param excludedTenants tenant ids whose requests neither read nor fill the cache
+ * @param redisTimeout longest a read from the Redis tier may take before it counts as a
+ * miss (Redis is used when {@code spring.data.redis.host} or
+ * {@code spring.data.redis.url} is set)
  */
 @Validated
 @ConfigurationProperties("gateway.cache")
 public record CacheProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("256MB") @PositiveSize DataSize maxMemory,
 		@DefaultValue("7d") @DurationMin(seconds = 1) Duration ttl, @DefaultValue("shared") Scope scope,
-		@DefaultValue List<String> excludedModels, @DefaultValue List<String> excludedTenants) {
+		@DefaultValue List<String> excludedModels, @DefaultValue List<String> excludedTenants,
+		@DefaultValue("100ms") @DurationMin(millis = 1) Duration redisTimeout) {
 
 	/** Who shares an entry. */
 	public enum Scope {

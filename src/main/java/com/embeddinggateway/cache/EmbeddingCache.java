@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,6 +49,8 @@ public class EmbeddingCache {
 
 	private final MemoryTier memory;
 
+	private final @Nullable RedisTier redis;
+
 	private final GatewayMetrics metrics;
 
 	private final Set<String> excludedModels;
@@ -54,11 +59,19 @@ public class EmbeddingCache {
 
 	private final Map<ItemKey, Flight> flights = new ConcurrentHashMap<>();
 
-	public EmbeddingCache(EmbeddingFanout fanout, CacheProperties properties, GatewayMetrics metrics) {
+	public EmbeddingCache(EmbeddingFanout fanout, CacheProperties properties, GatewayMetrics metrics,
+			Environment environment, ObjectProvider<ReactiveRedisConnectionFactory> redis) {
 		this.fanout = fanout;
 		this.properties = properties;
 		this.metrics = metrics;
 		this.memory = new MemoryTier(properties);
+		// Boot configures a connection factory for localhost whenever Redis is on the
+		// class
+		// path: only settings someone gave mean there is a Redis to share.
+		boolean configured = environment.containsProperty("spring.data.redis.host")
+				|| environment.containsProperty("spring.data.redis.url");
+		ReactiveRedisConnectionFactory connections = configured ? redis.getIfAvailable() : null;
+		this.redis = (connections != null) ? new RedisTier(connections, properties) : null;
 		this.excludedModels = Set.copyOf(properties.excludedModels());
 		this.excludedTenants = Set.copyOf(properties.excludedTenants());
 		metrics.cacheMemory(this.memory::bytes, this.memory::entries, properties.maxMemory().toBytes());
@@ -132,12 +145,36 @@ public class EmbeddingCache {
 				this.keys[i] = key;
 				this.texts.putIfAbsent(key, text);
 			}
+			List<ItemKey> missing = new ArrayList<>();
+			for (ItemKey key : this.texts.keySet()) {
+				if (!readCache(key)) {
+					missing.add(key);
+				}
+			}
+			RedisTier redis = EmbeddingCache.this.redis;
+			if (redis == null || this.fresh || missing.isEmpty()) {
+				return fly(missing);
+			}
+			return redis.getAll(missing).flatMap((shared) -> {
+				shared.forEach((key, vector) -> {
+					if (fits(vector)) {
+						this.found.put(key, vector);
+						EmbeddingCache.this.memory.put(key, vector);
+					}
+				});
+				missing.removeIf(this.found::containsKey);
+				return fly(missing);
+			});
+		}
+
+		/**
+		 * Sends the texts of {@code missing} that no other request is sending, waits for
+		 * the others, and answers.
+		 */
+		private Mono<Embeddings> fly(List<ItemKey> missing) {
 			List<ItemKey> owned = new ArrayList<>();
 			Map<ItemKey, Flight> joined = new LinkedHashMap<>();
-			for (ItemKey key : this.texts.keySet()) {
-				if (readCache(key)) {
-					continue;
-				}
+			for (ItemKey key : missing) {
 				Flight flight = new Flight(this.call.apiKey());
 				Flight running = EmbeddingCache.this.flights.putIfAbsent(key, flight);
 				if (running != null) {
@@ -195,13 +232,18 @@ public class EmbeddingCache {
 			return EmbeddingCache.this.fanout.embed(this.model, this.call.withInputs(inputs), this.deadline)
 				.map((embeddings) -> {
 					StoredVector[] vectors = stored(embeddings, inputs);
+					Map<ItemKey, StoredVector> computed = new LinkedHashMap<>();
 					for (int j = 0; j < vectors.length; j++) {
 						ItemKey key = keys.get(j);
+						computed.put(key, vectors[j]);
 						this.found.put(key, vectors[j]);
 						EmbeddingCache.this.memory.put(key, vectors[j]);
 						if (flying) {
 							end(key, this.started.get(key), vectors[j]);
 						}
+					}
+					if (EmbeddingCache.this.redis != null) {
+						EmbeddingCache.this.redis.putAll(computed);
 					}
 					return embeddings.upstreamTokens();
 				})
