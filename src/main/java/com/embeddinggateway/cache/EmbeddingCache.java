@@ -296,7 +296,8 @@ public class EmbeddingCache {
 			int shared = this.keys.length - cacheHits - this.sent;
 			EmbeddingCache.this.metrics.cacheInputs(this.tenant.id(), this.model.name(), cacheHits, shared, this.sent,
 					Math.max(0, tokens - upstreamTokens));
-			return new Embeddings(List.of(new Float32Batch(vectors)), tokens, upstreamTokens, cacheHits);
+			return new Embeddings(List.of(new Float32Batch(vectors, this.keys, EmbeddingCache.this.memory)), tokens,
+					upstreamTokens, cacheHits);
 		}
 
 	}

@@ -1,9 +1,6 @@
 package com.embeddinggateway.cache;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import com.embeddinggateway.upstream.VectorBatch;
 
@@ -11,26 +8,33 @@ import com.embeddinggateway.upstream.VectorBatch;
  * A request's vectors as the cache holds them, float32, in input order (an input that
  * repeats an earlier one shares its vector).
  * <p>
- * The float form: every component is written as {@link Float#toString(float)} of the
- * float32 value, which reads back as exactly that float. A fresh answer with the cache on
- * is written from the same float32 values, so a float answer from the cache is byte for
- * byte the answer to the same call made fresh, and a base64 answer is the same bytes
- * either way. The upstream's own text may carry more digits (a double widened from the
- * float, Python's way): those digits are not part of the float32 the model computed.
+ * The float form ({@link FloatForm}): every component is written with the nine
+ * significant digits that always read back as exactly that float32. A fresh answer with
+ * the cache on is written from the same float32 values, so a float answer from the cache
+ * is byte for byte the answer to the same call made fresh, and a base64 answer is the
+ * same bytes either way. The upstream's own text may carry more digits (a double widened
+ * from the float, Python's way): those digits are not part of the float32 the model
+ * computed.
  */
 final class Float32Batch implements VectorBatch {
 
 	private final StoredVector[] vectors;
 
+	private final ItemKey[] keys;
+
+	private final MemoryTier memory;
+
 	private final int dimensions;
 
-	/** Each vector's JSON, written when the answer is sized, for float answers only. */
-	private final byte[][] json;
-
-	Float32Batch(StoredVector[] vectors) {
+	/**
+	 * @param keys each vector's key, under which the memory tier keeps its JSON once
+	 * written
+	 */
+	Float32Batch(StoredVector[] vectors, ItemKey[] keys, MemoryTier memory) {
 		this.vectors = vectors;
+		this.keys = keys;
+		this.memory = memory;
 		this.dimensions = (vectors.length > 0) ? vectors[0].dimensions() : 0;
-		this.json = new byte[vectors.length][];
 	}
 
 	@Override
@@ -59,37 +63,24 @@ final class Float32Batch implements VectorBatch {
 
 	@Override
 	public ByteBuffer json(int i) {
-		byte[] text = this.json[i];
-		if (text == null) {
-			text = toJson(this.vectors[i].float32());
-			this.json[i] = text;
+		StoredVector vector = this.vectors[i];
+		if (vector.json() == null) {
+			StoredVector written = vector.withJson();
+			this.memory.replace(this.keys[i], vector, written);
+			for (int j = i; j < this.vectors.length; j++) {
+				if (this.vectors[j] == vector) {
+					this.vectors[j] = written;
+				}
+			}
+			vector = written;
 		}
-		return ByteBuffer.wrap(text).asReadOnlyBuffer();
+		return ByteBuffer.wrap(vector.json()).asReadOnlyBuffer();
 	}
 
 	@Override
 	public void writeLittleEndian(int i, byte[] into) {
 		byte[] float32 = this.vectors[i].float32();
 		System.arraycopy(float32, 0, into, 0, float32.length);
-	}
-
-	@Override
-	public void release() {
-		// Only the JSON belongs to this answer; the vectors stay in the cache.
-		Arrays.fill(this.json, null);
-	}
-
-	/** A vector's JSON array in the float form. */
-	static byte[] toJson(byte[] float32) {
-		ByteBuffer floats = ByteBuffer.wrap(float32).order(ByteOrder.LITTLE_ENDIAN);
-		StringBuilder text = new StringBuilder(float32.length * 3 + 2).append('[');
-		for (int at = 0; at < float32.length; at += Float.BYTES) {
-			if (at > 0) {
-				text.append(',');
-			}
-			text.append(floats.getFloat(at));
-		}
-		return text.append(']').toString().getBytes(StandardCharsets.US_ASCII);
 	}
 
 }

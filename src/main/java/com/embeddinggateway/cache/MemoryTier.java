@@ -1,7 +1,5 @@
 package com.embeddinggateway.cache;
 
-import java.util.Map;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
@@ -32,8 +30,12 @@ final class MemoryTier {
 		this.entries.put(key, vector);
 	}
 
-	void putAll(Map<ItemKey, StoredVector> vectors) {
-		this.entries.putAll(vectors);
+	/**
+	 * Replaces {@code old} by {@code now} if the entry still holds {@code old}, weighing
+	 * it again.
+	 */
+	void replace(ItemKey key, StoredVector old, StoredVector now) {
+		this.entries.asMap().replace(key, old, now);
 	}
 
 	/** Bytes held, as the weigher counts them. */
