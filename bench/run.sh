@@ -365,8 +365,8 @@ CACHE_MD=$WORK/cache.md
 	echo
 	echo "Re-embedding a corpus of distinct chunks: the second pass should spend 0 upstream tokens."
 	echo
-	echo "| scenario | corpus | first pass | upstream tokens | second pass | upstream tokens |"
-	echo "|---|---|---|---|---|---|"
+	echo "| scenario | corpus | first pass | upstream tokens | second pass | upstream tokens | 503s retried |"
+	echo "|---|---|---|---|---|---|---|"
 } >"$CACHE_MD"
 echo "== corpus / gateway: $CORPUS_CHUNKS chunks, twice" >&2
 java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.CacheBench --mode corpus \
@@ -378,8 +378,8 @@ java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.CacheBench --mode c
 	echo "64 callers sending single-input requests back to back to an upstream that answers in 50 ms and"
 	echo "is allowed $PACED_CONCURRENCY calls in flight (the cache off): calls that wait for a slot merged, or not."
 	echo
-	echo "| gateway | callers | req/s | upstream calls/s | p50 ms | p99 ms |"
-	echo "|---|---|---|---|---|---|"
+	echo "| gateway | callers | req/s | upstream calls/s | p50 ms | p99 ms | 503s retried |"
+	echo "|---|---|---|---|---|---|---|"
 } >>"$CACHE_MD"
 for variant in merging:$MERGING_PORT:$MERGING_MANAGEMENT_PORT unmerged:$UNMERGED_PORT:$UNMERGED_MANAGEMENT_PORT; do
 	IFS=: read -r name port management <<<"$variant"

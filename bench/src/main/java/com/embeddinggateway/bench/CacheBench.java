@@ -45,7 +45,12 @@ public final class CacheBench {
 		.connectTimeout(Duration.ofSeconds(10))
 		.build();
 
+	private static final int MAX_ATTEMPTS = 30;
+
 	private final Args args;
+
+	/** Requests the gateway refused with 503 or 429 and that were sent again. */
+	private final AtomicLong refusals = new AtomicLong();
 
 	private CacheBench(Args args) {
 		this.args = args;
@@ -55,14 +60,21 @@ public final class CacheBench {
 		Args args = Args.parse(arguments, OPTIONS);
 		CacheBench bench = new CacheBench(args);
 		String mode = args.required("mode");
-		if ("corpus".equals(mode)) {
-			bench.corpus();
+		try {
+			if ("corpus".equals(mode)) {
+				bench.corpus();
+			}
+			else if ("paced".equals(mode)) {
+				bench.paced();
+			}
+			else {
+				throw new IllegalArgumentException("--mode must be corpus or paced");
+			}
 		}
-		else if ("paced".equals(mode)) {
-			bench.paced();
-		}
-		else {
-			throw new IllegalArgumentException("--mode must be corpus or paced");
+		catch (Exception ex) {
+			ex.printStackTrace();
+			// The callers' threads would keep the JVM alive.
+			System.exit(1);
 		}
 		System.exit(0);
 	}
@@ -104,8 +116,9 @@ public final class CacheBench {
 			tokens[pass] = metric("gateway_tokens_total") - before;
 		}
 		System.out.printf(Locale.ROOT,
-				"| %s | %d chunks, %d per request, %d callers | %.1f s | %.0f | %.1f s | %.0f |%n",
-				this.args.get("label", "corpus"), chunks, batch, callers, seconds[0], tokens[0], seconds[1], tokens[1]);
+				"| %s | %d chunks, %d per request, %d callers | %.1f s | %.0f | %.1f s | %.0f | %d |%n",
+				this.args.get("label", "corpus"), chunks, batch, callers, seconds[0], tokens[0], seconds[1], tokens[1],
+				this.refusals.get());
 	}
 
 	private void sendAll(List<List<String>> requests, int callers) throws Exception {
@@ -165,9 +178,10 @@ public final class CacheBench {
 		pool.shutdown();
 		var histogram = latencies.getIntervalHistogram();
 		double seconds = durationNanos / 1e9;
-		System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f |%n", this.args.get("label", "paced"),
-				callers, answered.get() / seconds, calls / seconds, histogram.getValueAtPercentile(50) / 1e6,
-				histogram.getValueAtPercentile(99) / 1e6);
+		System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %d |%n",
+				this.args.get("label", "paced"), callers, answered.get() / seconds, calls / seconds,
+				histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
+				this.refusals.get());
 	}
 
 	private void send(List<String> inputs) throws IOException, InterruptedException {
@@ -180,9 +194,19 @@ public final class CacheBench {
 			.timeout(Duration.ofSeconds(120))
 			.POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
 			.build();
-		HttpResponse<Void> response = this.client.send(request, HttpResponse.BodyHandlers.discarding());
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException("The gateway answered " + response.statusCode());
+		for (int attempt = 1;; attempt++) {
+			HttpResponse<Void> response = this.client.send(request, HttpResponse.BodyHandlers.discarding());
+			if (response.statusCode() == 200) {
+				return;
+			}
+			// A busy gateway sheds load with 503 and retry-after, as a real caller would
+			// see.
+			if ((response.statusCode() != 503 && response.statusCode() != 429) || attempt == MAX_ATTEMPTS) {
+				throw new IllegalStateException("The gateway answered " + response.statusCode());
+			}
+			this.refusals.incrementAndGet();
+			long seconds = response.headers().firstValueAsLong("retry-after").orElse(1);
+			Thread.sleep(Math.max(1, Math.min(seconds, 5)) * 1000);
 		}
 	}
 
