@@ -16,7 +16,7 @@ fi
 
 # The command as typed, knobs included, for RESULTS.md.
 COMMAND=""
-for knob in QUICK WARMUP DURATION CONNECTIONS OPEN_CONNECTIONS FANOUT_CONNECTIONS PARALLEL_PARTS SHEDDING SCENARIOS PORT_BASE SKIP_BUILD REPORT; do
+for knob in QUICK WARMUP DURATION CONNECTIONS OPEN_CONNECTIONS FANOUT_CONNECTIONS PARALLEL_PARTS SHEDDING SCENARIOS CORPUS_CHUNKS PACED_CONCURRENCY PORT_BASE SKIP_BUILD REPORT; do
 	if [[ -n "${!knob:-}" ]]; then
 		COMMAND+="$knob='${!knob}' "
 	fi
@@ -52,7 +52,7 @@ fi
 PARALLEL_PARTS=${PARALLEL_PARTS:-16}
 # Load shedding is on by default; SHEDDING=false measures the gateway without it.
 SHEDDING=${SHEDDING:-true}
-ALL_SCENARIOS="1x1024 quota 32x1024 2048x1024@50ms 32x1024-base64 qwen8b-32x4096 local"
+ALL_SCENARIOS="1x1024 quota 32x1024 2048x1024@50ms 32x1024-base64 qwen8b-32x4096 local cache"
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
 for scenario in $SCENARIOS; do
 	if [[ " $ALL_SCENARIOS " != *" $scenario "* ]]; then
@@ -61,6 +61,9 @@ for scenario in $SCENARIOS; do
 	fi
 done
 chosen() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+CORPUS_CHUNKS=${CORPUS_CHUNKS:-10000}
+# Upstream calls in flight the paced gateways allow per deployment, as an account's limits would.
+PACED_CONCURRENCY=${PACED_CONCURRENCY:-4}
 
 MOCK_PORT=$PORT_BASE
 SLOW_MOCK_PORT=$((PORT_BASE + 1))
@@ -71,7 +74,13 @@ GATEWAY_MANAGEMENT_PORT=$((PORT_BASE + 5))
 REDIS_PORT=$((PORT_BASE + 6))
 QUOTA_GATEWAY_PORT=$((PORT_BASE + 7))
 QUOTA_GATEWAY_MANAGEMENT_PORT=$((PORT_BASE + 8))
+MERGING_PORT=$((PORT_BASE + 9))
+MERGING_MANAGEMENT_PORT=$((PORT_BASE + 10))
+UNMERGED_PORT=$((PORT_BASE + 11))
+UNMERGED_MANAGEMENT_PORT=$((PORT_BASE + 12))
 BENCH_KEY=eg-bench-tenant-key
+# A second tenant, the only one the cache serves: the other scenarios measure the uncached path.
+CACHED_KEY=eg-bench-cached-tenant-key
 UPSTREAM_KEY=bench-upstream-key
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -88,9 +97,10 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 for port in "$MOCK_PORT" "$SLOW_MOCK_PORT" "$NGINX_PORT" "$SLOW_NGINX_PORT" "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT" \
-	"$REDIS_PORT" "$QUOTA_GATEWAY_PORT" "$QUOTA_GATEWAY_MANAGEMENT_PORT"; do
+	"$REDIS_PORT" "$QUOTA_GATEWAY_PORT" "$QUOTA_GATEWAY_MANAGEMENT_PORT" \
+	"$MERGING_PORT" "$MERGING_MANAGEMENT_PORT" "$UNMERGED_PORT" "$UNMERGED_MANAGEMENT_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		echo "port $port is already in use; choose other ports with PORT_BASE (9 ports from it)" >&2
+		echo "port $port is already in use; choose other ports with PORT_BASE (13 ports from it)" >&2
 		exit 1
 	fi
 done
@@ -236,6 +246,7 @@ NGINX_PID=$!
 # The gateway as deployed: default settings, tenant authentication on. The 50 ms mock is a
 # second upstream serving Pro/BAAI/bge-m3, so one gateway process runs every scenario.
 digest=$(printf %s "$BENCH_KEY" | sha256sum | cut -d' ' -f1)
+cached_digest=$(printf %s "$CACHED_KEY" | sha256sum | cut -d' ' -f1)
 GATEWAY_ARGS=(
 	'--gateway.upstreams[0].id=siliconflow' \
 	"--gateway.upstreams[0].base-url=http://127.0.0.1:$MOCK_PORT/v1" \
@@ -247,6 +258,9 @@ GATEWAY_ARGS=(
 	'--gateway.models[0].upstream=slow' \
 	'--gateway.tenants[0].id=bench' \
 	"--gateway.tenants[0].api-key-sha256[0]=$digest" \
+	'--gateway.tenants[1].id=bench-cached' \
+	"--gateway.tenants[1].api-key-sha256[0]=$cached_digest" \
+	'--gateway.cache.excluded-tenants[0]=bench' \
 	--gateway.local.enabled=true \
 	"--gateway.shedding.enabled=$SHEDDING" \
 	"${GATEWAY_FANOUT_ARGS[@]}")
@@ -268,12 +282,34 @@ start gateway-quota java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
 	'--gateway.tenants[0].limits.tokens-per-month=1000000000000000'
 QUOTA_GATEWAY_PID=$!
 
+# Two more gateways whose only upstream is the 50 ms mock, allowed PACED_CONCURRENCY calls in
+# flight: one merges the calls that wait for a slot (the default), one sends each on its own.
+# The cache is off in both, so every request needs the upstream.
+for variant in merging:$MERGING_PORT:$MERGING_MANAGEMENT_PORT:true unmerged:$UNMERGED_PORT:$UNMERGED_MANAGEMENT_PORT:false; do
+	IFS=: read -r name port management merge <<<"$variant"
+	start "gateway-$name" java "${JVM[@]}" -Xmx256m -jar "$GATEWAY_JAR" \
+		--server.address=127.0.0.1 --server.port="$port" \
+		--management.server.address=127.0.0.1 --management.server.port="$management" \
+		'--gateway.upstreams[0].id=siliconflow' \
+		"--gateway.upstreams[0].base-url=http://127.0.0.1:$SLOW_MOCK_PORT/v1" \
+		"--gateway.upstreams[0].api-key=$UPSTREAM_KEY" \
+		'--gateway.tenants[0].id=bench' \
+		"--gateway.tenants[0].api-key-sha256[0]=$digest" \
+		--gateway.cache.enabled=false \
+		"--gateway.resilience.pacing.max-concurrency=$PACED_CONCURRENCY" \
+		"--gateway.resilience.pacing.min-concurrency=1" \
+		"--gateway.resilience.pacing.merge-waiting-calls=$merge"
+	declare "${name^^}_PID=$!"
+done
+
 await mock "$MOCK_PID" "http://127.0.0.1:$MOCK_PORT/v1/embeddings"
 await slow-mock "$SLOW_MOCK_PID" "http://127.0.0.1:$SLOW_MOCK_PORT/v1/embeddings"
 await nginx "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/v1/embeddings"
 await nginx "$NGINX_PID" "http://127.0.0.1:$SLOW_NGINX_PORT/v1/embeddings"
 await gateway "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings"
 await gateway-quota "$QUOTA_GATEWAY_PID" "http://127.0.0.1:$QUOTA_GATEWAY_PORT/v1/embeddings"
+await gateway-merging "$MERGING_PID" "http://127.0.0.1:$MERGING_PORT/v1/embeddings"
+await gateway-unmerged "$UNMERGED_PID" "http://127.0.0.1:$UNMERGED_PORT/v1/embeddings"
 
 # --- the runs ----------------------------------------------------------------------------
 RESULTS=$WORK/results.jsonl
@@ -285,7 +321,7 @@ load() { # scenario, target, url, server pid, LoadGen options...
 	echo "== $scenario / $target: $*" >&2
 	java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.LoadGen --url "$url" \
 		--scenario "$scenario" --target "$target" --warmup "$WARMUP" --duration "$DURATION" \
-		--key "$BENCH_KEY" --server-pid "$pid" --clk-tck "$CLK_TCK" "$@" | tee -a "$RESULTS" >&2
+		--key "${LOAD_KEY:-$BENCH_KEY}" --server-pid "$pid" --clk-tck "$CLK_TCK" "$@" | tee -a "$RESULTS" >&2
 }
 
 each_target() { # scenario, fast|slow, LoadGen options...: direct, then nginx, then the gateway
@@ -340,6 +376,13 @@ for scenario in 1x1024:1 32x1024:32; do
 		load "$name-${load%%:*}" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
 			--mode open --rate "$(gateway_max_times "$name" "${load##*:}")" --connections "$OPEN_CONNECTIONS" \
 			--model BAAI/bge-m3 --inputs "$inputs"
+		# The gateway against its own maximum: at half of it (the latency to keep), then past it
+		# at 1.5 x, where it should refuse the excess with fast 503s rather than queue everyone.
+		for load in own-half:0.5 overload:1.5; do
+			load "$name-${load%%:*}" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
+				--mode open --rate "$(gateway_max_times "$name" "${load##*:}")" --connections "$OPEN_CONNECTIONS" \
+				--model BAAI/bge-m3 --inputs "$inputs"
+		done
 	done
 done
 # 64 upstream calls of 32 at 50 ms each; Pro/BAAI/bge-m3 is the model the slow upstream serves.
@@ -364,6 +407,46 @@ if chosen local; then
 	done
 fi
 
+# --- the cache's scenarios ------------------------------------------------------------------
+CACHE_MD=$WORK/cache.md
+: >"$CACHE_MD"
+if chosen cache; then
+	# 32 x 1024, every input a hit (the first request fills the cache): the gateway makes no
+	# upstream call, nginx proxies the upstream as usual.
+	LOAD_KEY=$CACHED_KEY each_target 32x1024-cached fast --mode closed --connections "$CONNECTIONS" \
+		--model BAAI/bge-m3 --inputs 32
+	{
+		echo
+		echo "## Cache"
+		echo
+		echo "Re-embedding a corpus of distinct chunks: the second pass should spend 0 upstream tokens."
+		echo
+		echo "| scenario | corpus | first pass | upstream tokens | second pass | upstream tokens | 503s retried |"
+		echo "|---|---|---|---|---|---|---|"
+	} >"$CACHE_MD"
+	echo "== corpus / gateway: $CORPUS_CHUNKS chunks, twice" >&2
+	java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.CacheBench --mode corpus \
+		--url "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" \
+		--metrics-url "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/prometheus" \
+		--key "$CACHED_KEY" --chunks "$CORPUS_CHUNKS" --batch 32 --callers 8 | tee -a "$CACHE_MD" >&2
+	{
+		echo
+		echo "64 callers sending single-input requests back to back to an upstream that answers in 50 ms and"
+		echo "is allowed $PACED_CONCURRENCY calls in flight (the cache off): calls that wait for a slot merged, or not."
+		echo
+		echo "| gateway | callers | req/s | upstream calls/s | p50 ms | p99 ms | 503s retried |"
+		echo "|---|---|---|---|---|---|---|"
+	} >>"$CACHE_MD"
+	for variant in merging:$MERGING_PORT:$MERGING_MANAGEMENT_PORT unmerged:$UNMERGED_PORT:$UNMERGED_MANAGEMENT_PORT; do
+		IFS=: read -r name port management <<<"$variant"
+		echo "== paced / gateway-$name" >&2
+		java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.CacheBench --mode paced --label "$name" \
+			--url "http://127.0.0.1:$port/v1/embeddings" \
+			--metrics-url "http://127.0.0.1:$management/actuator/prometheus" \
+			--key "$BENCH_KEY" --callers 64 --warmup "$WARMUP" --duration "$DURATION" | tee -a "$CACHE_MD" >&2
+	done
+fi
+
 # --- the report --------------------------------------------------------------------------
 gateway_alive=true
 kill -0 "$GATEWAY_PID" 2>/dev/null || gateway_alive=false
@@ -376,4 +459,5 @@ java "${JVM[@]}" -cp "$BENCH_JAR" com.embeddinggateway.bench.Report --results "$
 	--out "$REPORT" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --command "$COMMAND" \
 	--machine "$machine" --warmup "$WARMUP" --duration "$DURATION" --parallel-parts "$PARALLEL_PARTS" \
 	--gateway-alive "$gateway_alive"
+cat "$CACHE_MD" >>"$REPORT"
 echo "== written to $REPORT" >&2

@@ -58,8 +58,13 @@ public final class FakeSiliconFlow {
 		reset();
 	}
 
-	/** Points the gateway at this fake and configures the two test tenants. */
+	/**
+	 * Points the gateway at this fake and configures the two test tenants. The cache is
+	 * off: tests of the other steps count the upstream calls that repeated texts make;
+	 * the cache's own tests turn it on.
+	 */
 	public void register(DynamicPropertyRegistry registry) {
+		registry.add("gateway.cache.enabled", () -> "false");
 		registry.add("gateway.upstreams[0].id", () -> "siliconflow");
 		registry.add("gateway.upstreams[0].base-url", () -> this.server.baseUrl() + "/v1");
 		registry.add("gateway.upstreams[0].api-key", () -> UPSTREAM_KEY);
@@ -137,6 +142,13 @@ public final class FakeSiliconFlow {
 			bodies.add(JSON.readTree(request.getBodyAsString()));
 		}
 		return bodies;
+	}
+
+	/** Every input the gateway sent upstream, call after call, in arrival order. */
+	public List<String> inputsSent() {
+		List<String> inputs = new ArrayList<>();
+		calls().forEach((call) -> call.get("input").forEach((input) -> inputs.add(input.stringValue())));
+		return inputs;
 	}
 
 	public List<LoggedRequest> requests() {

@@ -2,6 +2,7 @@ package com.embeddinggateway.api;
 
 import java.time.Duration;
 
+import com.embeddinggateway.cache.EmbeddingCache;
 import com.embeddinggateway.catalog.InputRules;
 import com.embeddinggateway.catalog.ModelCatalog;
 import com.embeddinggateway.catalog.ModelNotFoundException;
@@ -27,7 +28,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * {@code POST /v1/embeddings}, step by step: tenant from its key, body within the size
  * limit and the memory budget, shape, model allowed for the tenant, per-model rules,
- * token limits, the tenant's quotas, fan-out to the upstream, response.
+ * token limits, the tenant's quotas, the cache and fan-out to the upstream, response.
  */
 @Component
 class EmbeddingsHandler {
@@ -37,6 +38,9 @@ class EmbeddingsHandler {
 	 * model returns.
 	 */
 	private static final int UNKNOWN_DIMENSIONS = 4096;
+
+	/** Inputs of the request answered from the cache, sent when the cache applies. */
+	static final String CACHE_HITS = "x-cache-hits";
 
 	private final TenantDirectory tenants;
 
@@ -48,6 +52,8 @@ class EmbeddingsHandler {
 
 	private final EmbeddingFanout fanout;
 
+	private final EmbeddingCache cache;
+
 	private final MemoryBudget memory;
 
 	private final RequestBody body;
@@ -55,12 +61,14 @@ class EmbeddingsHandler {
 	private final Duration deadline;
 
 	EmbeddingsHandler(TenantDirectory tenants, ModelCatalog catalog, TokenLimits tokenLimits, TenantQuotas quotas,
-			EmbeddingFanout fanout, ResilienceProperties resilience, MemoryBudget memory, RequestBody body) {
+			EmbeddingFanout fanout, EmbeddingCache cache, ResilienceProperties resilience, MemoryBudget memory,
+			RequestBody body) {
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.tokenLimits = tokenLimits;
 		this.quotas = quotas;
 		this.fanout = fanout;
+		this.cache = cache;
 		this.memory = memory;
 		this.body = body;
 		this.deadline = resilience.deadline();
@@ -97,21 +105,42 @@ class EmbeddingsHandler {
 		Deadline deadline = Deadline.after(timeout, Schedulers.parallel());
 		return this.tokenLimits.check(model, request.inputs())
 			.then(Mono.defer(() -> this.quotas.admit(tenant, model, request.inputs(), answerHeaders::set)))
-			.flatMap((admission) -> this.fanout.embed(model, call, deadline)
-				.doOnNext((embeddings) -> admission.settle(embeddings.promptTokens()))
+			// The books count what the upstream was paid for: inputs answered from the
+			// cache
+			// cost nothing.
+			.flatMap((admission) -> this.cache.embed(tenant, model, call, deadline, noCache(headers))
+				.doOnNext((embeddings) -> admission.settle(embeddings.upstreamTokens()))
 				.doOnError((error) -> admission.release())
 				.doOnCancel(admission::release))
 			.timeout(deadline.remaining(),
 					Mono.error(() -> new DeadlineExceededException(
 							"The request did not complete within its deadline of " + timeout.toMillis() + " ms.")))
-			.map((embeddings) -> {
-				facts.tokens = embeddings.promptTokens();
-				return EmbeddingsResponseWriter.prepare(request.model(), embeddings, request.base64());
-			})
-			.flatMap((answer) -> ServerResponse.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.contentLength(answer.size())
-				.body((message, context) -> message.writeWith(answer.body(message.bufferFactory()))));
+			.flatMap((embeddings) -> {
+				// Limits, budgets and cost count what was spent upstream; usage, the
+				// whole input.
+				facts.tokens = embeddings.upstreamTokens();
+				EmbeddingsResponseWriter.Answer answer = EmbeddingsResponseWriter.prepare(request.model(), embeddings,
+						request.base64());
+				return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).headers((http) -> {
+					if (this.cache.appliesTo(tenant, model)) {
+						http.set(CACHE_HITS, Integer.toString(embeddings.cacheHits()));
+					}
+				})
+					.contentLength(answer.size())
+					.body((message, context) -> message.writeWith(answer.body(message.bufferFactory())));
+			});
+	}
+
+	/** {@code Cache-Control: no-cache}: the caller wants vectors computed now. */
+	private static boolean noCache(ServerRequest.Headers headers) {
+		for (String value : headers.header(HttpHeaders.CACHE_CONTROL)) {
+			for (String directive : value.split(",")) {
+				if (directive.trim().equalsIgnoreCase("no-cache")) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 }

@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.List;
 
 import com.embeddinggateway.fanout.Embeddings;
-import com.embeddinggateway.upstream.UpstreamBatch;
+import com.embeddinggateway.upstream.VectorBatch;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -22,8 +22,9 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
  * Writes the OpenAI embeddings response straight to bytes. Float vectors are copied as
- * the upstream's JSON; base64 vectors are little-endian float32, standard alphabet with
- * padding, which is what the OpenAI SDKs decode (openai-node without checking).
+ * their batch's JSON (the upstream's own text, or the cache's float form); base64 vectors
+ * are little-endian float32, standard alphabet with padding, which is what the OpenAI
+ * SDKs decode (openai-node without checking).
  */
 final class EmbeddingsResponseWriter {
 
@@ -46,7 +47,7 @@ final class EmbeddingsResponseWriter {
 				+ tokens + "}}");
 		long size = head.length + tail.length;
 		int index = 0;
-		for (UpstreamBatch batch : embeddings.batches()) {
+		for (VectorBatch batch : embeddings.batches()) {
 			for (int i = 0; i < batch.size(); i++, index++) {
 				size += ((index > 0) ? 1 : 0) + ITEM_START.length + digits(index) + EMBEDDING.length + 1
 						+ (base64 ? base64Length(batch.dimensions()) + 2 : batch.jsonLength(i));
@@ -165,7 +166,7 @@ final class EmbeddingsResponseWriter {
 			}
 			finally {
 				// Every vector has been copied: the upstream answers can be reused.
-				this.embeddings.batches().forEach(UpstreamBatch::release);
+				this.embeddings.batches().forEach(VectorBatch::release);
 			}
 		}
 
@@ -174,7 +175,7 @@ final class EmbeddingsResponseWriter {
 			int index = 0;
 			byte[] floats = new byte[0];
 			byte[] encoded = new byte[0];
-			for (UpstreamBatch batch : this.embeddings.batches()) {
+			for (VectorBatch batch : this.embeddings.batches()) {
 				if (this.base64 && floats.length != batch.dimensions() * Float.BYTES) {
 					floats = new byte[batch.dimensions() * Float.BYTES];
 					encoded = new byte[base64Length(batch.dimensions())];

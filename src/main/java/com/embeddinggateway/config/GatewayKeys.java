@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.embeddinggateway.api.ApiProperties;
+import com.embeddinggateway.cache.CacheProperties;
 import com.embeddinggateway.catalog.CatalogProperties;
 import com.embeddinggateway.fanout.FanoutProperties;
 import com.embeddinggateway.local.LocalModelProperties;
@@ -71,6 +72,7 @@ class GatewayKeys {
 	 * @param warmup see {@link WarmupProperties}
 	 * @param rateLimit see {@link RateLimitProperties}
 	 * @param currency see {@link RateLimitProperties}
+	 * @param cache see {@link CacheProperties}
 	 */
 	record Sections(@Nullable List<CatalogProperties.Model> models,
 			@Nullable List<UpstreamProperties.Upstream> upstreams, UpstreamProperties.@Nullable HttpClient httpClient,
@@ -78,7 +80,7 @@ class GatewayKeys {
 			@Nullable FanoutProperties fanout, @Nullable LocalModelProperties local,
 			@Nullable ResilienceProperties resilience, @Nullable SheddingProperties shedding,
 			@Nullable WarmupProperties warmup, RateLimitProperties.@Nullable RateLimit rateLimit,
-			@Nullable String currency) {
+			@Nullable String currency, @Nullable CacheProperties cache) {
 	}
 
 	/** Notes the keys a binding uses; at its end, refuses the others under its root. */

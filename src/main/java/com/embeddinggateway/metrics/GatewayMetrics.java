@@ -78,6 +78,12 @@ public class GatewayMetrics {
 	/** Budget use by (tenant, period), read by the remaining-budget gauges. */
 	private final Map<TenantModel, AtomicLong> budgetUsed = new ConcurrentHashMap<>();
 
+	private final Map<UpstreamModel, DistributionSummary> inputsPerCall = new ConcurrentHashMap<>();
+
+	private final Map<CacheKey, Counter> cacheInputs = new ConcurrentHashMap<>();
+
+	private final Map<TenantModel, Counter> tokensSaved = new ConcurrentHashMap<>();
+
 	public GatewayMetrics(MeterRegistry registry) {
 		this.registry = registry;
 	}
@@ -134,6 +140,57 @@ public class GatewayMetrics {
 			.register(this.registry);
 	}
 
+	/**
+	 * The cache's in-memory tier: bytes and entries held, and the most bytes it may hold.
+	 */
+	public void cacheMemory(LongSupplier bytes, LongSupplier entries, long limit) {
+		Gauge.builder("gateway.cache.memory", bytes, LongSupplier::getAsLong)
+			.description("Bytes the in-memory cache tier holds, apart from the request memory budget")
+			.baseUnit(BaseUnits.BYTES)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.cache.memory.limit", () -> limit)
+			.description("Bytes the in-memory cache tier may hold (gateway.cache.max-memory)")
+			.baseUnit(BaseUnits.BYTES)
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("gateway.cache.entries", entries, LongSupplier::getAsLong)
+			.description("Vectors the in-memory cache tier holds")
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	/**
+	 * How one request's inputs were answered: {@code hits} from the cache, {@code shared}
+	 * by another input of the same request or another request's upstream call,
+	 * {@code sent} upstream by this request; {@code tokensSaved} is what the first two
+	 * would have cost.
+	 */
+	public void cacheInputs(String tenant, String model, int hits, int shared, int sent, long tokensSaved) {
+		cacheCounter(tenant, model, "hit").increment(hits);
+		cacheCounter(tenant, model, "shared").increment(shared);
+		cacheCounter(tenant, model, "miss").increment(sent);
+		if (tokensSaved > 0) {
+			this.tokensSaved
+				.computeIfAbsent(new TenantModel(tenant, model),
+						(key) -> Counter.builder("gateway.cache.tokens.saved")
+							.description("Prompt tokens not spent upstream thanks to the cache, deduplication "
+									+ "and shared upstream calls")
+							.tags("tenant", tenant, "model", model)
+							.register(this.registry))
+				.increment(tokensSaved);
+		}
+	}
+
+	private Counter cacheCounter(String tenant, String model, String result) {
+		return this.cacheInputs.computeIfAbsent(new CacheKey(tenant, model, result),
+				(key) -> Counter.builder("gateway.cache.inputs")
+					.description("Inputs by how they were answered: hit (from the cache), shared (a duplicate, "
+							+ "or another request's upstream call), miss (sent upstream)")
+					.tags("tenant", tenant, "model", model, "result", result)
+					.register(this.registry));
+	}
+
 	/** One answered request, whatever its status. */
 	public void request(String tenant, String model, int status, long nanos, int inputs, long tokens) {
 		if (!this.forgotten.isEmpty() && (this.forgotten.contains(tenant) || this.forgotten.contains(model))) {
@@ -160,7 +217,7 @@ public class GatewayMetrics {
 			this.tokens
 				.computeIfAbsent(new TenantModel(tenant, model),
 						(key) -> Counter.builder("gateway.tokens")
-							.description("Prompt tokens counted by the upstreams")
+							.description("Prompt tokens spent upstream (inputs answered by the cache cost none)")
 							.tags("tenant", tenant, "model", model)
 							.register(this.registry))
 				.increment(tokens);
@@ -215,6 +272,32 @@ public class GatewayMetrics {
 	private static String[] genAi(String upstream, String model) {
 		return new String[] { "gen_ai.operation.name", "embeddings", "gen_ai.system", upstream, "gen_ai.request.model",
 				model };
+	}
+
+	/** An upstream call is being sent with {@code inputs} texts. */
+	public void upstreamInputs(String upstream, String model, int inputs) {
+		this.inputsPerCall
+			.computeIfAbsent(new UpstreamModel(upstream, model),
+					(key) -> DistributionSummary.builder("gateway.upstream.call.inputs")
+						.description("Inputs per upstream call")
+						.tags("upstream", upstream, "model", model)
+						.serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+						.register(this.registry))
+			.record(inputs);
+	}
+
+	/** {@code calls} calls that waited for a pacing slot went upstream as one. */
+	public void mergedCall(String upstream, String model, int calls) {
+		Counter.builder("gateway.upstream.merged.calls")
+			.description("Upstream calls that carried several waiting calls merged into one")
+			.tags("upstream", upstream, "model", model)
+			.register(this.registry)
+			.increment();
+		Counter.builder("gateway.upstream.merged.parts")
+			.description("Waiting calls that went upstream merged into another call")
+			.tags("upstream", upstream, "model", model)
+			.register(this.registry)
+			.increment(calls);
 	}
 
 	/** A retry was sent, after a failure of kind {@code reason}. */
@@ -364,6 +447,12 @@ public class GatewayMetrics {
 	}
 
 	private record TenantModel(String tenant, String model) {
+	}
+
+	private record UpstreamModel(String upstream, String model) {
+	}
+
+	private record CacheKey(String tenant, String model, String result) {
 	}
 
 	private record UpstreamCallKey(String upstream, String model, String outcome) {

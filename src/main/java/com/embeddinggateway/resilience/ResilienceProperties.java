@@ -109,9 +109,11 @@ public record ResilienceProperties(@DefaultValue("60s") @DurationMin(millis = 1)
 	 *
 	 * @param maxConcurrency calls in flight when the upstream never pushes back
 	 * @param minConcurrency the floor a run of 429s can bring it down to
+	 * @param mergeWaitingCalls whether calls that would wait for a slot are merged into
+	 * one upstream call of up to the model's {@code max-batch-size} inputs
 	 */
-	public record Pacing(@DefaultValue("256") @Min(1) int maxConcurrency,
-			@DefaultValue("2") @Min(1) int minConcurrency) {
+	public record Pacing(@DefaultValue("256") @Min(1) int maxConcurrency, @DefaultValue("2") @Min(1) int minConcurrency,
+			@DefaultValue("true") boolean mergeWaitingCalls) {
 
 		// Named after the key it checks, so that a start-up failure names that key.
 		@AssertTrue(message = "must not be above max-concurrency")

@@ -77,6 +77,8 @@ public class ResilientUpstream {
 	/** Deployments whose pacing gauges are registered. */
 	private final Set<Deployment> paced = ConcurrentHashMap.newKeySet();
 
+	private final Map<PacingKey, WaitingCalls> waiting = new ConcurrentHashMap<>();
+
 	private final Map<PacingKey, Long> rateLimitedUntilMillis = new ConcurrentHashMap<>();
 
 	private final Map<Deployment, CircuitBreaker> breakerOf = new ConcurrentHashMap<>();
@@ -156,20 +158,27 @@ public class ResilientUpstream {
 		return Mono.deferContextual((context) -> {
 			Deployment target = choose(model, call.apiKey());
 			RequestTrail trail = RequestTrail.in(context);
-			return once(target, call.at(target.upstream(), target.model()), trail)
+			return once(model, target, call.at(target.upstream(), target.model()), trail)
 				.onErrorResume((error) -> afterFailure(model, call, deadline, number, target, error, trail));
 		});
 	}
 
-	private Mono<UpstreamBatch> once(Deployment target, UpstreamCall call, @Nullable RequestTrail trail) {
+	private Mono<UpstreamBatch> once(ModelSpec model, Deployment target, UpstreamCall call,
+			@Nullable RequestTrail trail) {
 		Mono<UpstreamBatch> paced = this.accounts.paces(target, call.apiKey())
-				? this.accounts.beforeCall(target, call).then(Mono.defer(() -> slotted(target, call, trail)))
-				: slotted(target, call, trail);
+				? this.accounts.beforeCall(target, call).then(Mono.defer(() -> slotted(model, target, call, trail)))
+				: slotted(model, target, call, trail);
 		return paced.doOnNext((batch) -> this.accounts.afterCall(target, call, batch.promptTokens()));
 	}
 
-	/** The call, once a slot of its upstream key and model's pacer is free. */
-	private Mono<UpstreamBatch> slotted(Deployment target, UpstreamCall call, @Nullable RequestTrail trail) {
+	/**
+	 * The call with a slot of its upstream key and deployment's pacer: at once if one is
+	 * free, else in line, merged with the other calls waiting for the same account and
+	 * deployment when the model's batch size allows ({@link WaitingCalls}).
+	 */
+	private Mono<UpstreamBatch> slotted(ModelSpec model, Deployment target, UpstreamCall call,
+			@Nullable RequestTrail trail) {
+		PacingKey key = new PacingKey(target, call.apiKey());
 		AdaptiveConcurrency pacer = pacer(target, call.apiKey());
 		if (this.paced.add(target)) {
 			this.metrics.pacing(target.upstream(), target.model(), () -> pacingLimit(target),
@@ -179,7 +188,16 @@ public class ResilientUpstream {
 		if (now != null) {
 			return guarded(target, call, now, trail);
 		}
-		return pacer.acquire().flatMap((permit) -> guarded(target, call, permit, trail));
+		Mono<UpstreamBatch> alone = pacer.acquire().flatMap((permit) -> guarded(target, call, permit, trail));
+		if (!this.properties.pacing().mergeWaitingCalls() || call.inputs().size() >= model.maxBatchSize()) {
+			return alone;
+		}
+		return this.waiting
+			.computeIfAbsent(key,
+					(k) -> new WaitingCalls(pacer,
+							(calls) -> this.metrics.mergedCall(target.upstream(), target.model(), calls)))
+			.join(call, model.maxBatchSize(), (merged, permit) -> guarded(target, merged, permit, trail))
+			.onErrorResume(WaitingCalls.Unmerged.class, (unmerged) -> alone);
 	}
 
 	/**
@@ -229,6 +247,7 @@ public class ResilientUpstream {
 		}
 		UpstreamSpan span = this.tracing.upstreamCall(trail, target.upstream(), target.model(), call.inputs().size());
 		CallOutcome outcome = new CallOutcome(target, breaker, permit, span);
+		this.metrics.upstreamInputs(target.upstream(), target.model(), call.inputs().size());
 		// Reactor Netty's response timeout only bounds the gap between two reads: an
 		// upstream that trickles its answer would hold the call until the deadline.
 		return this.upstream.embed(call)

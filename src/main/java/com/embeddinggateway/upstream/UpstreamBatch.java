@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * is copied to the caller as it is, and only a base64 answer parses the numbers, straight
  * from those bytes.
  */
-public final class UpstreamBatch {
+public final class UpstreamBatch implements VectorBatch {
 
 	private final byte[] body;
 
@@ -62,20 +63,35 @@ public final class UpstreamBatch {
 		return new UpstreamBatch(json.toByteArray(), starts, ends, dimensions, promptTokens);
 	}
 
+	/**
+	 * Vectors {@code [from, to)} of this batch, which counted {@code tokens}, for one of
+	 * the calls merged into this one. The slices share this batch's bytes, which are
+	 * therefore never given back for reuse.
+	 */
+	public UpstreamBatch slice(int from, int to, long tokens) {
+		synchronized (this) {
+			this.owner = null;
+		}
+		return new UpstreamBatch(this.body, Arrays.copyOfRange(this.starts, from, to),
+				Arrays.copyOfRange(this.ends, from, to), this.dimensions, tokens);
+	}
+
+	@Override
 	public int size() {
 		return this.starts.length;
 	}
 
-	/** Number of components of every vector in this batch. */
+	@Override
 	public int dimensions() {
 		return this.dimensions;
 	}
 
+	@Override
 	public long promptTokens() {
 		return this.promptTokens;
 	}
 
-	/** Byte length of vector {@code i} as a JSON array. */
+	@Override
 	public int jsonLength(int i) {
 		return this.ends[i] - this.starts[i];
 	}
@@ -85,6 +101,7 @@ public final class UpstreamBatch {
 	 * gateway's answer. Nothing may read this batch afterwards; calling it again does
 	 * nothing.
 	 */
+	@Override
 	public void release() {
 		ByteArrayPool pool;
 		synchronized (this) {
@@ -100,6 +117,7 @@ public final class UpstreamBatch {
 	 * Vector {@code i} as the JSON array the upstream sent: a read-only view of the
 	 * answer's bytes, for copying them once into the gateway's own answer.
 	 */
+	@Override
 	public ByteBuffer json(int i) {
 		return ByteBuffer.wrap(this.body, this.starts[i], this.ends[i] - this.starts[i]).asReadOnlyBuffer();
 	}
@@ -123,6 +141,7 @@ public final class UpstreamBatch {
 	 * JSON's number grammar when it was read, so it holds only numbers, commas and
 	 * whitespace.
 	 */
+	@Override
 	public void writeLittleEndian(int i, byte[] into) {
 		byte[] b = this.body;
 		int p = this.starts[i] + 1;

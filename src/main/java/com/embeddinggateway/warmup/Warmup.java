@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.embeddinggateway.cache.EmbeddingCache;
 import com.embeddinggateway.catalog.ModelCatalog;
 import com.embeddinggateway.metrics.GatewayMetrics;
 import com.embeddinggateway.tenancy.Tenant;
@@ -71,17 +72,20 @@ class Warmup implements ApplicationRunner {
 
 	private final GatewayMetrics metrics;
 
+	private final EmbeddingCache cache;
+
 	private final ApplicationContext context;
 
 	private final Environment environment;
 
 	Warmup(WarmupProperties properties, StandInUpstream upstream, TenantDirectory tenants, ModelCatalog catalog,
-			GatewayMetrics metrics, ApplicationContext context, Environment environment) {
+			GatewayMetrics metrics, EmbeddingCache cache, ApplicationContext context, Environment environment) {
 		this.properties = properties;
 		this.upstream = upstream;
 		this.tenants = tenants;
 		this.catalog = catalog;
 		this.metrics = metrics;
+		this.cache = cache;
 		this.context = context;
 		this.environment = environment;
 	}
@@ -102,8 +106,12 @@ class Warmup implements ApplicationRunner {
 			this.upstream.start();
 			String url = "http://" + host() + ":" + web.getWebServer().getPort() + "/v1/embeddings";
 			HttpClient client = HttpClient.create(connections)
+				// no-cache: every round computes its vectors, as a cache miss does,
+				// instead
+				// of answering the rounds after the first from the cache.
 				.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
-					.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
+					.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+					.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE));
 			run(client, url, start + this.properties.maxDuration().toNanos(), result);
 		}
 		catch (RuntimeException ex) {
@@ -114,6 +122,7 @@ class Warmup implements ApplicationRunner {
 			this.upstream.stop();
 			removeModel.run();
 			dismissTenant.run();
+			this.cache.forget(StandInUpstream.MODEL.name());
 			this.metrics.forget(TENANT);
 			this.metrics.forget(StandInUpstream.MODEL.name());
 			this.metrics.forget(StandInUpstream.ID);

@@ -72,7 +72,7 @@ class EmbeddingFanoutTests {
 				new ResilienceProperties.Retry(1, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMillis(100),
 						1.0, Duration.ofSeconds(10), 100),
 				new ResilienceProperties.Breaker(50, 50, null, 20, 10, Duration.ofSeconds(30), 3),
-				new ResilienceProperties.Pacing(64, 1), null);
+				new ResilienceProperties.Pacing(64, 1, true), null);
 		GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
 		return new ResilientUpstream(upstream, properties, metrics, new SimpleMeterRegistry(), RequestTracing.NOOP,
 				AccountBudgets.inMemory(new CatalogProperties(List.of()), metrics));

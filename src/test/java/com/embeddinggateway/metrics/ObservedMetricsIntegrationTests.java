@@ -82,6 +82,7 @@ class ObservedMetricsIntegrationTests {
 		registry.add("gateway.models[0].deployments[1].upstream", () -> "siliconflow");
 		registry.add("gateway.models[0].deployments[1].model", () -> "spill-secondary");
 		registry.add("gateway.models[0].dimensions", () -> "16");
+		registry.add("gateway.cache.enabled", () -> "true");
 		registry.add("gateway.tenants[2].id", () -> "limited-team");
 		registry.add("gateway.tenants[2].api-key-sha256[0]", () -> Fixtures.sha256(LIMITED_KEY));
 		registry.add("gateway.tenants[2].limits.requests-per-minute", () -> "1");
@@ -123,6 +124,7 @@ class ObservedMetricsIntegrationTests {
 	@BeforeAll
 	void serveARealisticMix() {
 		embed(FakeSiliconFlow.SEARCH_KEY, "BAAI/bge-m3", "[\"one two\",\"three\"]", 200);
+		embed(FakeSiliconFlow.SEARCH_KEY, "BAAI/bge-m3", "[\"one two\",\"three\",\"four\"]", 200);
 		embed(FakeSiliconFlow.CHAT_KEY, "bge-m3", "\"chat\"", 200);
 		embed(FakeSiliconFlow.SEARCH_KEY, "BAAI/bge-m3", "[]", 400);
 		embed("eg-unknown-key-3f9a", "BAAI/bge-m3", "\"x\"", 401);

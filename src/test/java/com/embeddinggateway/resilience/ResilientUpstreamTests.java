@@ -261,7 +261,7 @@ class ResilientUpstreamTests {
 				new ResilienceProperties.Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMillis(100),
 						1.0, Duration.ofSeconds(10), 100),
 				new ResilienceProperties.Breaker(50, 50, slowCallThreshold, 20, 1000, Duration.ofSeconds(30), 3),
-				new ResilienceProperties.Pacing(maxConcurrency, 1), null);
+				new ResilienceProperties.Pacing(maxConcurrency, 1, true), null);
 		GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
 		return new ResilientUpstream(upstream, properties, metrics, RequestTracing.NOOP,
 				AccountBudgets.inMemory(new CatalogProperties(List.of()), metrics), VirtualTimeScheduler.getOrSet(),

@@ -37,6 +37,11 @@ public final class Report {
 	static final String QUOTA = "1x1024-quota";
 
 	/**
+	 * 32 x 1024 answered from the gateway's cache; nginx proxies the uncached upstream.
+	 */
+	static final String CACHED = "32x1024-cached";
+
+	/**
 	 * Suffixes of the gateway-only open-loop runs at half and at 1.5 x the gateway's own
 	 * closed-loop maximum in the same scenario.
 	 */
@@ -132,6 +137,8 @@ public final class Report {
 				ratio(figure(QUOTA, GATEWAY, "closed", Run::throughput),
 						figure(SINGLE, GATEWAY, "closed", Run::throughput)),
 				0.8));
+		checks.add(Check.atLeast("32 inputs fully cached, max throughput, gateway ÷ nginx (uncached)",
+				throughputRatio(CACHED, GATEWAY), 1.0));
 		for (String scenario : List.of(SINGLE, BATCH)) {
 			checks.add(Check.atMost(scenario + " at half nginx's max rate, p99 gateway ÷ nginx",
 					ratio(figure(scenario, GATEWAY, "open", Run::p99Millis),
