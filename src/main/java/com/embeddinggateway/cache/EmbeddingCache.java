@@ -74,7 +74,7 @@ public class EmbeddingCache {
 		this.redis = (connections != null) ? new RedisTier(connections, properties) : null;
 		this.excludedModels = Set.copyOf(properties.excludedModels());
 		this.excludedTenants = Set.copyOf(properties.excludedTenants());
-		metrics.cacheMemory(this.memory::bytes, this.memory::entries, properties.maxMemory().toBytes());
+		metrics.cacheMemory(this.memory::bytes, this.memory::entries, this.memory.limit());
 	}
 
 	/** Whether requests of {@code tenant} for {@code model} go through the cache. */

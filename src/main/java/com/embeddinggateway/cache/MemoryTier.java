@@ -2,6 +2,8 @@ package com.embeddinggateway.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,14 +14,46 @@ import org.jspecify.annotations.Nullable;
  */
 final class MemoryTier {
 
+	private static final Log logger = LogFactory.getLog(MemoryTier.class);
+
 	private final Cache<ItemKey, StoredVector> entries;
 
+	private final long limit;
+
 	MemoryTier(CacheProperties properties) {
+		this(properties, Runtime.getRuntime().maxMemory());
+	}
+
+	MemoryTier(CacheProperties properties, long heap) {
+		this.limit = limit(properties.maxMemory().toBytes(), heap);
 		this.entries = Caffeine.newBuilder()
-			.maximumWeight(properties.maxMemory().toBytes())
+			.maximumWeight(this.limit)
 			.weigher((ItemKey key, StoredVector vector) -> key.weight() + vector.weight())
 			.expireAfterWrite(properties.ttl())
 			.build();
+	}
+
+	/**
+	 * At most a quarter of the heap: the requests in flight may hold half of it
+	 * ({@code max-in-flight-memory}) and the upstream client's buffers an eighth. A 256
+	 * MB cache in a 256 MB heap ran the gateway out of memory within a minute of distinct
+	 * texts.
+	 */
+	static long limit(long configured, long heap) {
+		long quarter = heap / 4;
+		if (configured > quarter) {
+			logger
+				.warn("gateway.cache.max-memory (" + configured / (1024 * 1024) + " MB) is more than a quarter of the "
+						+ heap / (1024 * 1024) + " MB heap; the cache holds at most " + quarter / (1024 * 1024)
+						+ " MB. Give the JVM more heap (-Xmx) or the cache less.");
+			return quarter;
+		}
+		return configured;
+	}
+
+	/** The most bytes the tier holds. */
+	long limit() {
+		return this.limit;
 	}
 
 	@Nullable StoredVector get(ItemKey key) {
