@@ -376,13 +376,6 @@ for scenario in 1x1024:1 32x1024:32; do
 		load "$name-${load%%:*}" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
 			--mode open --rate "$(gateway_max_times "$name" "${load##*:}")" --connections "$OPEN_CONNECTIONS" \
 			--model BAAI/bge-m3 --inputs "$inputs"
-		# The gateway against its own maximum: at half of it (the latency to keep), then past it
-		# at 1.5 x, where it should refuse the excess with fast 503s rather than queue everyone.
-		for load in own-half:0.5 overload:1.5; do
-			load "$name-${load%%:*}" gateway "http://127.0.0.1:$GATEWAY_PORT/v1/embeddings" "$GATEWAY_PID" \
-				--mode open --rate "$(gateway_max_times "$name" "${load##*:}")" --connections "$OPEN_CONNECTIONS" \
-				--model BAAI/bge-m3 --inputs "$inputs"
-		done
 	done
 done
 # 64 upstream calls of 32 at 50 ms each; Pro/BAAI/bge-m3 is the model the slow upstream serves.
