@@ -99,7 +99,10 @@ GATEWAY_ARGS=(--server.address=127.0.0.1 "--server.port=$GATEWAY_PORT"
 	--management.server.address=127.0.0.1 "--management.server.port=$MANAGEMENT_PORT"
 	'--gateway.upstreams[0].id=siliconflow' "--gateway.upstreams[0].base-url=http://127.0.0.1:$MOCK_PORT/v1"
 	'--gateway.upstreams[0].api-key=bench-upstream-key'
-	'--gateway.tenants[0].id=bench' "--gateway.tenants[0].api-key-sha256[0]=$DIGEST")
+	'--gateway.tenants[0].id=bench' "--gateway.tenants[0].api-key-sha256[0]=$DIGEST"
+	# wrk sends one text again and again: with the cache on, every request after the first
+	# would be a hit and the upstream path would never be measured.
+	--gateway.cache.enabled=false)
 HEAP=(-Xmx512m -XX:+UseParallelGC)
 
 millis() { date +%s%3N; }
@@ -153,7 +156,7 @@ measure() { # variant, java, warmup true|false, options...
 	steady=$(printf '%s\n' "${rates[@]}" | tail -n 3 | awk '{ sum += $1 } END { printf "%.0f", sum / NR }')
 	first=${rates[0]}
 	local warm_log
-	warm_log=$(grep -o 'Warm-up: .*' "$WORK/$variant.log" | head -1 || true)
+	warm_log=$(grep -o 'Warm-up: [^"]*' "$WORK/$variant.log" | head -1 || true)
 	echo "| $variant | $(awk -v r="$ready" 'BEGIN { printf "%.1f", r / 1000 }') | $first | $steady | $(awk -v f="$first" -v s="$steady" 'BEGIN { printf "%.2f", (s > 0) ? f / s : 0 }') | $errors | ${rates[*]} | ${warm_log:-–} |" |
 		tee -a "$ROWS" >&2
 }
