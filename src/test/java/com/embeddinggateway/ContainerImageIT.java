@@ -4,9 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,15 +91,16 @@ class ContainerImageIT {
 				.contains("Picked up JAVA_TOOL_OPTIONS: " + image.environment().get("JAVA_TOOL_OPTIONS"));
 
 			FakeSiliconFlow.Hold hold = this.upstream.holdAnswers();
-			CompletableFuture<HttpResponse<String>> inFlight = this.http.sendAsync(embed(port, "in flight"),
-					HttpResponse.BodyHandlers.ofString());
+			CompletableFuture<HttpResponse<String>> inFlight = this.http.sendAsync(
+					GracefulShutdownIntegrationTests.embed(port, "in flight"), HttpResponse.BodyHandlers.ofString());
 			GracefulShutdownIntegrationTests.awaitTrue(() -> hold.waiting() == 1, "the call reached the upstream");
 
 			gateway.destroy();
-			GracefulShutdownIntegrationTests.awaitTrue(() -> refusesConnections(port),
+			GracefulShutdownIntegrationTests.awaitTrue(() -> GracefulShutdownIntegrationTests.refusesConnections(port),
 					"the API port refuses new connections");
 			assertThat(inFlight).isNotDone();
-			assertThatThrownBy(() -> this.http.send(embed(port, "late"), HttpResponse.BodyHandlers.ofString()))
+			assertThatThrownBy(() -> this.http.send(GracefulShutdownIntegrationTests.embed(port, "late"),
+					HttpResponse.BodyHandlers.ofString()))
 				.isInstanceOf(ConnectException.class);
 			hold.release();
 
@@ -179,25 +177,6 @@ class ContainerImageIT {
 	private String outputText() {
 		synchronized (this.output) {
 			return String.join("\n", this.output);
-		}
-	}
-
-	private static HttpRequest embed(int port, String text) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/embeddings"))
-			.header("Authorization", "Bearer " + FakeSiliconFlow.SEARCH_KEY)
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(120))
-			.POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"BAAI/bge-m3\",\"input\":\"" + text + "\"}"))
-			.build();
-	}
-
-	private static boolean refusesConnections(int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-			return false;
-		}
-		catch (IOException ex) {
-			return true;
 		}
 	}
 

@@ -112,7 +112,7 @@ class GracefulShutdownIntegrationTests {
 		}
 	}
 
-	private static HttpRequest embed(int port, String text) {
+	static HttpRequest embed(int port, String text) {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/embeddings"))
 			.header("Authorization", "Bearer " + FakeSiliconFlow.SEARCH_KEY)
 			.header("Content-Type", "application/json")
@@ -121,7 +121,7 @@ class GracefulShutdownIntegrationTests {
 			.build();
 	}
 
-	private static boolean refusesConnections(int port) {
+	static boolean refusesConnections(int port) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
 			return false;
