@@ -39,12 +39,14 @@ import org.springframework.stereotype.Component;
  * while this runs, and Kubernetes sends the pod no traffic until the path a request takes
  * is compiled.
  * <p>
- * Rounds of synthetic requests (one input and 32, 100 inputs fanned out in four calls,
- * float and base64) go to the gateway's own port with a random key that never leaves the
- * process, for a model served by the {@link StandInUpstream}. A round whose JIT
- * compilation took under a tenth of its time ends it: the code the requests run is
- * compiled. Nothing here can stop start-up: a failed request is logged and the gateway
- * becomes ready anyway.
+ * Rounds of synthetic requests, mostly single inputs with some batches of 32 and 100 (see
+ * {@link Requests}), go to the gateway's own port with a random key that never leaves the
+ * process, for a model served by the {@link StandInUpstream}. Few are in flight at once:
+ * on a small machine the JIT's compiler threads need the CPU more than the requests do,
+ * and what limits how soon the path is compiled is their time, not the number of
+ * requests. A round lasts a second or more; one whose JIT compilation took under a tenth
+ * of its time ends the warm-up: the code the requests run is compiled. Nothing here can
+ * stop start-up: a failed request is logged and the gateway becomes ready anyway.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "gateway.warmup.enabled", matchIfMissing = true)
@@ -55,6 +57,9 @@ class Warmup implements ApplicationRunner {
 	static final String TENANT = "gateway-warmup";
 
 	private static final int MIN_ROUNDS = 3;
+
+	/** How long a round goes on, at least. */
+	private static final Duration ROUND = Duration.ofSeconds(1);
 
 	/** Far longer than a warm-up request takes, even interpreted on a busy machine. */
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -127,29 +132,36 @@ class Warmup implements ApplicationRunner {
 			this.metrics.forget(StandInUpstream.MODEL.name());
 			this.metrics.forget(StandInUpstream.ID);
 		}
-		logger.info(String.format("Warm-up: %d requests (%d failed) in %d rounds, %d ms%s", result.sent.get(),
-				result.failed.get(), result.rounds, (System.nanoTime() - start) / 1_000_000,
-				result.settled ? "; compilation settled" : "; stopped at gateway.warmup.max-duration"));
+		logger.info(String.format(
+				"Warm-up: %d requests (%d failed) in %d rounds, %d ms%s; last round %.0f/s, %.0f%% compiling",
+				result.sent.get(), result.failed.get(), result.rounds, (System.nanoTime() - start) / 1_000_000,
+				result.settled ? "; compilation settled" : "; stopped at gateway.warmup.max-duration", result.lastRate,
+				result.lastCompiled * 100));
 	}
 
 	private void run(HttpClient client, String url, long deadline, Result result) {
 		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
 		boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-		List<byte[]> bodies = Requests.bodies(StandInUpstream.MODEL.name());
+		List<byte[]> bodies = Requests.round(StandInUpstream.MODEL.name());
 		while (System.nanoTime() < deadline) {
 			long roundStart = System.nanoTime();
+			long roundEnd = roundStart + ROUND.toNanos();
 			long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
 			int round = result.rounds++;
-			// At the deadline no new request leaves; the ones in flight are answered, not
+			int sentBefore = result.sent.get();
+			// A round sends its bodies at least once and goes on for ROUND. At the
+			// deadline no new request leaves; the ones in flight are answered, not
 			// cancelled, so that none is still being served when the warm-up's traces go.
-			Flux.range(0, bodies.size() * 8)
-				.takeWhile((i) -> System.nanoTime() < deadline)
+			Flux.range(0, Integer.MAX_VALUE)
+				.takeWhile((i) -> System.nanoTime() < deadline && (i < bodies.size() || System.nanoTime() < roundEnd))
 				.flatMap((i) -> send(client, url, bodies.get(i % bodies.size()), result), this.properties.concurrency())
 				.then()
 				.block(REQUEST_TIMEOUT.multipliedBy(2));
 			long roundNanos = System.nanoTime() - roundStart;
 			long compiledMillis = timed ? jit.getTotalCompilationTime() - compiledBefore : 0;
-			if (round + 1 >= MIN_ROUNDS && (!timed || compiledMillis * 1_000_000 < SETTLED * roundNanos)) {
+			result.lastRate = (result.sent.get() - sentBefore) * 1e9 / roundNanos;
+			result.lastCompiled = (double) compiledMillis * 1_000_000 / roundNanos;
+			if (round + 1 >= MIN_ROUNDS && (!timed || result.lastCompiled < SETTLED)) {
 				result.settled = true;
 				return;
 			}
@@ -202,6 +214,12 @@ class Warmup implements ApplicationRunner {
 		int rounds;
 
 		boolean settled;
+
+		/** Requests per second in the last round. */
+		double lastRate;
+
+		/** The share of the last round's time spent compiling. */
+		double lastCompiled;
 
 	}
 

@@ -16,11 +16,13 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled {@code false} reports ready as soon as the application has started
  * @param maxDuration longest the warm-up runs, whether or not compilation has settled
  * @param concurrency warm-up requests in flight at once; no more than
- * {@code gateway.shedding.min-limit}, so that load shedding never refuses them
+ * {@code gateway.shedding.min-limit}, so that load shedding never refuses them. Few, so
+ * that the JIT's compiler threads keep most of the CPU while the requests make the path
+ * hot
  */
 @Validated
 @ConfigurationProperties("gateway.warmup")
 public record WarmupProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("20s") @DurationMin(millis = 100) Duration maxDuration,
-		@DefaultValue("4") @Min(1) @Max(64) int concurrency) {
+		@DefaultValue("2") @Min(1) @Max(64) int concurrency) {
 }
