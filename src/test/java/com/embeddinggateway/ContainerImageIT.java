@@ -35,9 +35,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The container image's runtime steps, read from the {@code Dockerfile} itself so that
  * they cannot drift apart: the packaged jar is extracted with the build stage's command,
  * its layers copied as the final stage copies them, and the {@code ENTRYPOINT} started in
- * the {@code WORKDIR} with the image's {@code ENV}. It must answer on {@code /readyz},
- * embed, and on SIGTERM (what {@code docker stop} and Kubernetes send) finish the request
- * in flight while refusing new connections, then exit. No Docker engine is needed.
+ * the {@code WORKDIR} with the image's {@code ENV}, after the final stage's class data
+ * sharing training run, with the archive that run wrote. It must answer on
+ * {@code /readyz}, embed, and on SIGTERM (what {@code docker stop} and Kubernetes send)
+ * finish the request in flight while refusing new connections, then exit. No Docker
+ * engine is needed.
  */
 class ContainerImageIT {
 
@@ -62,17 +64,27 @@ class ContainerImageIT {
 		assertThat(image.instructions()).noneMatch((line) -> line.startsWith("HEALTHCHECK"));
 
 		Path layers = dir.resolve("layers");
-		run(image.extractCommand(jar(), layers), dir);
+		run(image.extractCommand(jar(), layers), dir, Map.of());
 		assertThat(image.workdir()).isEqualTo("/app");
 		Path app = dir.resolve("app");
 		for (String layer : image.copiedLayers()) {
 			copyInto(layers.resolve(layer), app);
 		}
 
+		List<String> training = image.trainingRun();
+		assertThat(training).as("the training run writes the archive the ENTRYPOINT maps")
+			.anyMatch((option) -> option.equals("-XX:ArchiveClassesAtExit=" + image.sharedArchive()));
+		training.set(0, java());
+		run(training, app, image.environment());
+		assertThat(app.resolve(image.sharedArchive())).isNotEmptyFile();
+
 		int port = freePort();
 		int managementPort = freePort();
 		List<String> command = new ArrayList<>(image.entrypoint());
-		command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.set(0, java());
+		// -Xshare:on: the JVM refuses to start unless it maps the archive, which it does
+		// only for the JDK, jars and options it was made with.
+		command.add(1, "-Xshare:on");
 		command.addAll(List.of("--server.port=" + port, "--management.server.port=" + managementPort,
 				"--server.address=127.0.0.1", "--management.server.address=127.0.0.1",
 				"--gateway.upstreams[0].id=siliconflow",
@@ -124,8 +136,15 @@ class ContainerImageIT {
 		return Path.of(jar);
 	}
 
-	private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+	private static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	private static void run(List<String> command, Path dir, Map<String, String> environment)
+			throws IOException, InterruptedException {
+		ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		Process process = builder.start();
 		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
 		assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
@@ -275,6 +294,27 @@ class ContainerImageIT {
 			assertThat(entrypoint).as("exec form, so the JVM is PID 1 and gets SIGTERM").isNotEmpty();
 			assertThat(entrypoint.get(0)).isEqualTo("java");
 			return entrypoint;
+		}
+
+		/**
+		 * The final stage's training run: the {@code RUN java ...} before its first
+		 * {@code &&}, as a command.
+		 */
+		List<String> trainingRun() {
+			String run = this.finalStage.stream()
+				.filter((line) -> line.startsWith("RUN java "))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no training run in the final stage"));
+			return new ArrayList<>(List.of(run.substring("RUN ".length()).split(" && ")[0].strip().split(" ")));
+		}
+
+		/** The archive the {@code ENTRYPOINT} maps: its {@code -XX:SharedArchiveFile}. */
+		String sharedArchive() {
+			return entrypoint().stream()
+				.filter((part) -> part.startsWith("-XX:SharedArchiveFile="))
+				.map((part) -> part.substring("-XX:SharedArchiveFile=".length()))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("the ENTRYPOINT maps no shared archive"));
 		}
 
 		List<String> exposed() {
