@@ -9,7 +9,7 @@ REPO_DIR=$(dirname "$BENCH_DIR")
 cd "$REPO_DIR"
 
 COMMAND=""
-for knob in VARIANTS WINDOWS WINDOW CONNECTIONS JAVA25_HOME PORT_BASE SKIP_BUILD; do
+for knob in VARIANTS WINDOWS WINDOW CONNECTIONS JVM_OPTIONS ARGS JAVA25_HOME PORT_BASE SKIP_BUILD; do
 	if [[ -n "${!knob:-}" ]]; then
 		COMMAND+="$knob='${!knob}' "
 	fi
@@ -103,7 +103,13 @@ GATEWAY_ARGS=(--server.address=127.0.0.1 "--server.port=$GATEWAY_PORT"
 	# wrk sends one text again and again: with the cache on, every request after the first
 	# would be a hit and the upstream path would never be measured.
 	--gateway.cache.enabled=false)
+# Extra gateway arguments and JVM options for every variant, to try a setting: for example
+# ARGS='--gateway.warmup.concurrency=32' or JVM_OPTIONS='-XX:CICompilerCount=4'.
+read -r -a EXTRA_ARGS <<<"${ARGS:-}"
+GATEWAY_ARGS+=("${EXTRA_ARGS[@]}")
 HEAP=(-Xmx512m -XX:+UseParallelGC)
+read -r -a EXTRA_OPTIONS <<<"${JVM_OPTIONS:-}"
+HEAP+=("${EXTRA_OPTIONS[@]}")
 
 millis() { date +%s%3N; }
 
@@ -166,8 +172,10 @@ for variant in $VARIANTS; do
 	17-cold) measure "$variant" "$JAVA17" false ;;
 	17-warmup) measure "$variant" "$JAVA17" true ;;
 	17-cds-warmup)
-		# Class data sharing: a training run records the classes loaded up to ready.
-		train "$JAVA17" "-XX:ArchiveClassesAtExit=$WORK/app.jsa"
+		# Class data sharing, trained as the Dockerfile trains it: the classes loaded up to a
+		# refreshed context, before any port opens.
+		(cd "$WORK/app" && "$JAVA17" "${HEAP[@]}" "-XX:ArchiveClassesAtExit=$WORK/app.jsa" \
+			-Dspring.context.exit=onRefresh -jar "$APP_JAR" >"$WORK/train.log" 2>&1)
 		measure "$variant" "$JAVA17" true "-XX:SharedArchiveFile=$WORK/app.jsa"
 		;;
 	25-cold) measure "$variant" "$JAVA25_HOME/bin/java" false ;;
