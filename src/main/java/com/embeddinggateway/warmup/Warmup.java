@@ -56,7 +56,11 @@ class Warmup implements ApplicationRunner {
 
 	static final String TENANT = "gateway-warmup";
 
-	private static final int MIN_ROUNDS = 3;
+	/**
+	 * Rounds in a row that must each be settled: a single quiet round also happens while
+	 * the methods a request runs are still counting their way up to the next compilation.
+	 */
+	private static final int SETTLED_ROUNDS = 3;
 
 	/** How long a round goes on, at least. */
 	private static final Duration ROUND = Duration.ofSeconds(1);
@@ -143,11 +147,12 @@ class Warmup implements ApplicationRunner {
 		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
 		boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
 		List<byte[]> bodies = Requests.round(StandInUpstream.MODEL.name());
+		int quiet = 0;
 		while (System.nanoTime() < deadline) {
 			long roundStart = System.nanoTime();
 			long roundEnd = roundStart + ROUND.toNanos();
 			long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
-			int round = result.rounds++;
+			result.rounds++;
 			int sentBefore = result.sent.get();
 			// A round sends its bodies at least once and goes on for ROUND. At the
 			// deadline no new request leaves; the ones in flight are answered, not
@@ -161,7 +166,8 @@ class Warmup implements ApplicationRunner {
 			long compiledMillis = timed ? jit.getTotalCompilationTime() - compiledBefore : 0;
 			result.lastRate = (result.sent.get() - sentBefore) * 1e9 / roundNanos;
 			result.lastCompiled = (double) compiledMillis * 1_000_000 / roundNanos;
-			if (round + 1 >= MIN_ROUNDS && (!timed || result.lastCompiled < SETTLED)) {
+			quiet = (!timed || result.lastCompiled < SETTLED) ? quiet + 1 : 0;
+			if (quiet >= SETTLED_ROUNDS) {
 				result.settled = true;
 				return;
 			}
