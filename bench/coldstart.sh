@@ -111,6 +111,10 @@ HEAP=(-Xmx512m -XX:+UseParallelGC)
 read -r -a EXTRA_OPTIONS <<<"${JVM_OPTIONS:-}"
 HEAP+=("${EXTRA_OPTIONS[@]}")
 
+# On Java 24 and later Netty runs at about half speed unless it may use sun.misc.Unsafe's
+# memory access and native access.
+JAVA25=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+
 millis() { date +%s%3N; }
 
 # Starts the gateway with java and options, and returns when it has stopped.
@@ -178,13 +182,13 @@ for variant in $VARIANTS; do
 			-Dspring.context.exit=onRefresh -jar "$APP_JAR" >"$WORK/train.log" 2>&1)
 		measure "$variant" "$JAVA17" true "-XX:SharedArchiveFile=$WORK/app.jsa"
 		;;
-	25-cold) measure "$variant" "$JAVA25_HOME/bin/java" false ;;
-	25-warmup) measure "$variant" "$JAVA25_HOME/bin/java" true ;;
+	25-cold) measure "$variant" "$JAVA25_HOME/bin/java" false "${JAVA25[@]}" ;;
+	25-warmup) measure "$variant" "$JAVA25_HOME/bin/java" true "${JAVA25[@]}" ;;
 	25-aot-warmup)
 		# Java 25's ahead-of-time cache (JEP 483, 514, 515): classes loaded and linked, and
 		# method profiles, recorded by a training run that includes the warm-up.
-		train "$JAVA25_HOME/bin/java" "-XX:AOTCacheOutput=$WORK/app.aot"
-		measure "$variant" "$JAVA25_HOME/bin/java" true "-XX:AOTCache=$WORK/app.aot"
+		train "$JAVA25_HOME/bin/java" "${JAVA25[@]}" "-XX:AOTCacheOutput=$WORK/app.aot"
+		measure "$variant" "$JAVA25_HOME/bin/java" true "${JAVA25[@]}" "-XX:AOTCache=$WORK/app.aot"
 		;;
 	esac
 done
