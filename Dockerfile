@@ -57,6 +57,9 @@ ENV SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
 # cores that takes start-up from about 9 s to about 6.5 s (bench/COLDSTART.md). The archive
 # belongs to this JDK and these jars: a start that cannot use it (another JDK, other GC
 # options) logs a warning and loads classes as usual.
+# The application's archive extends the JDK's own (lib/server/classes.jsa), made here if the
+# base image came without it.
+RUN test -f "$JAVA_HOME/lib/server/classes.jsa" || java -Xshare:dump
 RUN java -XX:ArchiveClassesAtExit=embedding-gateway.jsa -Dspring.context.exit=onRefresh -jar embedding-gateway.jar \
  && rm -rf /tmp/hsperfdata_root
 USER 10001:10001
