@@ -249,7 +249,7 @@ class ContainerImageIT {
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("no layered extraction in the Dockerfile"));
 			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.add(java());
 			String arguments = matcher.group(1).substring("java ".length()) + jar + matcher.group(3) + destination;
 			command.addAll(List.of(arguments.split(" ")));
 			return command;

@@ -44,9 +44,10 @@ import org.springframework.stereotype.Component;
  * process, for a model served by the {@link StandInUpstream}. Few are in flight at once:
  * on a small machine the JIT's compiler threads need the CPU more than the requests do,
  * and what limits how soon the path is compiled is their time, not the number of
- * requests. A round lasts a second or more; one whose JIT compilation took under a tenth
- * of its time ends the warm-up: the code the requests run is compiled. Nothing here can
- * stop start-up: a failed request is logged and the gateway becomes ready anyway.
+ * requests. A round lasts a second or more; three in a row whose JIT compilation took
+ * under a tenth of their time end the warm-up: the code the requests run is compiled.
+ * Nothing here can stop start-up: a failed request is logged and the gateway becomes
+ * ready anyway.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "gateway.warmup.enabled", matchIfMissing = true)
