@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -101,7 +102,7 @@ class GracefulShutdownIntegrationTests {
 			}
 			// The shutdown budget itself is 70 s of drain (35 s of it already spent here)
 			// and 15 s for the in-process models: a busy machine needs more than 60 s.
-			stopped.get(3, TimeUnit.MINUTES);
+			awaitStopped(stopped);
 			assertThat(gateway.isActive()).isFalse();
 			assertThat(this.upstream.calls()).extracting((call) -> call.get("input").get(0).stringValue())
 				.containsExactlyInAnyOrder("first", "second", "third");
@@ -111,6 +112,26 @@ class GracefulShutdownIntegrationTests {
 			if (stopped == null) {
 				gateway.close();
 			}
+		}
+	}
+
+	/**
+	 * Waits for the close to end; if it does not, fails with every thread's stack, which
+	 * is what says where a close hangs.
+	 */
+	private static void awaitStopped(CompletableFuture<Void> stopped) throws Exception {
+		try {
+			stopped.get(3, TimeUnit.MINUTES);
+		}
+		catch (TimeoutException ex) {
+			StringBuilder threads = new StringBuilder("The gateway's close did not end within 3 minutes:");
+			Thread.getAllStackTraces().forEach((thread, stack) -> {
+				threads.append("\n\"").append(thread.getName()).append("\" ").append(thread.getState());
+				for (StackTraceElement frame : stack) {
+					threads.append("\n\tat ").append(frame);
+				}
+			});
+			throw new AssertionError(threads.toString(), ex);
 		}
 	}
 
