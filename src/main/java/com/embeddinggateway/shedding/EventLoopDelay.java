@@ -28,7 +28,7 @@ final class EventLoopDelay {
 
 	private volatile boolean stopped;
 
-	/** The server's loops and the upstream client's; the same threads by default. */
+	/** The server's loops and the upstream client's: the same threads. */
 	EventLoopDelay(LoopResources resources, long intervalNanos, LongConsumer report) {
 		Set<EventExecutor> loops = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (EventLoopGroup group : List.of(resources.onServer(LoopResources.DEFAULT_NATIVE),

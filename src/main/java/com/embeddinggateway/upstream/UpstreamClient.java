@@ -28,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.stereotype.Component;
 
@@ -63,7 +64,7 @@ public class UpstreamClient implements DisposableBean {
 
 	private final UpstreamErrors errors;
 
-	public UpstreamClient(UpstreamProperties properties, JsonMapper json) {
+	public UpstreamClient(UpstreamProperties properties, JsonMapper json, ReactorResourceFactory resources) {
 		UpstreamProperties.HttpClient settings = properties.httpClient();
 		this.connections = ConnectionProvider.builder("upstream")
 			.maxConnections(settings.maxConnections())
@@ -72,6 +73,7 @@ public class UpstreamClient implements DisposableBean {
 			.maxIdleTime(settings.maxIdleTime())
 			.build();
 		this.http = HttpClient.create(this.connections)
+			.runOn(resources.getLoopResources())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
 			.responseTimeout(settings.responseTimeout())
 			.compress(true);

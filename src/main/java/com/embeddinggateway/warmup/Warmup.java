@@ -31,6 +31,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -88,8 +89,11 @@ class Warmup implements ApplicationRunner {
 
 	private final Environment environment;
 
+	private final ReactorResourceFactory loops;
+
 	Warmup(WarmupProperties properties, StandInUpstream upstream, TenantDirectory tenants, ModelCatalog catalog,
-			GatewayMetrics metrics, EmbeddingCache cache, ApplicationContext context, Environment environment) {
+			GatewayMetrics metrics, EmbeddingCache cache, ApplicationContext context, Environment environment,
+			ReactorResourceFactory loops) {
 		this.properties = properties;
 		this.upstream = upstream;
 		this.tenants = tenants;
@@ -98,6 +102,7 @@ class Warmup implements ApplicationRunner {
 		this.cache = cache;
 		this.context = context;
 		this.environment = environment;
+		this.loops = loops;
 	}
 
 	@Override
@@ -116,9 +121,10 @@ class Warmup implements ApplicationRunner {
 			this.upstream.start();
 			String url = "http://" + host() + ":" + web.getWebServer().getPort() + "/v1/embeddings";
 			HttpClient client = HttpClient.create(connections)
-				// no-cache: every round computes its vectors, as a cache miss does,
-				// instead
-				// of answering the rounds after the first from the cache.
+				.runOn(this.loops.getLoopResources())
+				// no-cache: every round computes its vectors, as a cache miss
+				// does, instead of answering the rounds after the first from the
+				// cache.
 				.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
 					.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 					.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE));
