@@ -257,7 +257,15 @@ public class EmbeddingCache {
 				})
 				.doOnError((error) -> {
 					if (flying) {
-						keys.forEach((key) -> this.started.get(key).fail(error));
+						// Gone from the map before the error reaches the caller: a
+						// request that arrives once the caller has its answer (a retry,
+						// the next in a loop) sends the text again instead of sharing an
+						// error that has already been answered.
+						keys.forEach((key) -> {
+							Flight flight = this.started.get(key);
+							EmbeddingCache.this.flights.remove(key, flight);
+							flight.fail(error);
+						});
 					}
 				});
 		}

@@ -8,19 +8,12 @@ import java.util.stream.IntStream;
 
 import com.embeddinggateway.catalog.Deployment;
 import com.embeddinggateway.catalog.ModelSpec;
-import com.embeddinggateway.catalog.CatalogProperties;
-import com.embeddinggateway.metrics.GatewayMetrics;
-import com.embeddinggateway.observability.RequestTracing;
-import com.embeddinggateway.ratelimit.AccountBudgets;
 import com.embeddinggateway.resilience.Deadline;
-import com.embeddinggateway.resilience.ResilienceProperties;
-import com.embeddinggateway.resilience.ResilientUpstream;
 import com.embeddinggateway.upstream.ApiKey;
 import com.embeddinggateway.upstream.EmbeddingUpstream;
 import com.embeddinggateway.upstream.UpstreamBatch;
 import com.embeddinggateway.upstream.UpstreamCall;
 import com.embeddinggateway.upstream.UpstreamFailures;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -47,8 +40,7 @@ class EmbeddingFanoutTests {
 					: Mono.just(UpstreamFailures.parse(answer(call.inputs().size()), call.inputs().size()));
 			return Mono.delay(Duration.ofMillis(20)).then(answer).doOnTerminate(this.inFlight::decrementAndGet);
 		});
-		EmbeddingFanout fanout = new EmbeddingFanout(resilient(upstream),
-				new FanoutProperties(4, Duration.ofMinutes(10)));
+		EmbeddingFanout fanout = Fanouts.over(upstream, 4);
 		List<String> inputs = IntStream.range(0, 64).mapToObj((i) -> "text " + i).toList();
 
 		Embeddings embeddings = fanout
@@ -65,17 +57,6 @@ class EmbeddingFanoutTests {
 		return IntStream.range(0, inputs)
 			.mapToObj((i) -> "{\"index\":" + i + ",\"embedding\":[1,2,3]}")
 			.collect(Collectors.joining(",", "{\"data\":[", "],\"usage\":{\"prompt_tokens\":1}}"));
-	}
-
-	private static ResilientUpstream resilient(EmbeddingUpstream upstream) {
-		ResilienceProperties properties = new ResilienceProperties(Duration.ofSeconds(60), Duration.ofSeconds(20),
-				new ResilienceProperties.Retry(1, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMillis(100),
-						1.0, Duration.ofSeconds(10), 100),
-				new ResilienceProperties.Breaker(50, 50, null, 20, 10, Duration.ofSeconds(30), 3),
-				new ResilienceProperties.Pacing(64, 1, true), null);
-		GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
-		return new ResilientUpstream(upstream, properties, metrics, new SimpleMeterRegistry(), RequestTracing.NOOP,
-				AccountBudgets.inMemory(new CatalogProperties(List.of()), metrics));
 	}
 
 }
